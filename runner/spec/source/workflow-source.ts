@@ -1,0 +1,181 @@
+// A workflow file as parsed parts (see split.ts): its assembled value, its syntax problems, and the
+// way back from a JSON path to a range of the text. Built from the previous version of the same file
+// it re-parses only the parts whose text changed, which keeps re-validation after an edit cheap.
+
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import type { Position, Range } from '../diagnostic';
+import type { Anchor, JsonPath } from '../finding';
+import { parsePart, type Part } from './part';
+import { splitWorkflow } from './split';
+
+interface Placed {
+  part: Part;
+  /** Offset and line of the part's text in the file. */
+  offset: number;
+  line: number;
+  /** JSON path of the part's root in the workflow value. */
+  prefix: JsonPath;
+}
+
+export interface PositionedProblem {
+  code: 'SF001' | 'SF005';
+  message: string;
+  range: Range;
+  path: JsonPath;
+}
+
+export class WorkflowSource {
+  readonly value: unknown;
+  readonly problems: PositionedProblem[];
+  private readonly header: Placed;
+  private readonly headerShift: { at: number; by: number };
+  private readonly jobs = new Map<string, Placed>();
+  private readonly cache: Map<string, Part>;
+
+  constructor(readonly text: string, previous?: WorkflowSource) {
+    const old = previous?.cache;
+    const reuse = (t: string): Part => old?.get(t) ?? parsePart(t);
+    this.cache = new Map();
+    let split = splitWorkflow(text);
+    let parts = split.chunks.map((c) => reuse(c.text));
+    if (parts.some((p) => p.foreignAlias)) {
+      split = { header: text, removedAt: text.length, removedLength: 0, chunks: [] };
+      parts = [];
+    }
+    const headerPart = reuse(split.header);
+    this.cache.set(split.header, headerPart);
+    this.header = { part: headerPart, offset: 0, line: 0, prefix: [] };
+    this.headerShift = { at: split.removedAt, by: split.removedLength };
+    this.problems = headerPart.problems.map((p) => this.positionProblem(this.header, p));
+
+    let value = headerPart.value;
+    if (split.chunks.length > 0) {
+      const jobs: Record<string, unknown> = {};
+      split.chunks.forEach((chunk, k) => {
+        const part = parts[k];
+        this.cache.set(chunk.text, part);
+        const placed: Placed = { part, offset: chunk.start, line: chunk.line, prefix: ['jobs'] };
+        for (const p of part.problems) this.problems.push(this.positionProblem(placed, p));
+        const v = part.value;
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) return;
+        for (const [name, job] of Object.entries(v)) {
+          if (this.jobs.has(name)) {
+            this.problems.push({
+              code: 'SF005',
+              message: `Map keys must be unique; job "${name}" is defined twice.`,
+              range: this.rangeIn(placed, [name], 'key') ?? this.pointRange(placed, 0),
+              path: ['jobs', name],
+            });
+            continue;
+          }
+          jobs[name] = job;
+          this.jobs.set(name, placed);
+        }
+      });
+      const header = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+      value = { ...header, jobs };
+    }
+    this.value = value;
+  }
+
+  /** The range of the node at `path`, or of its deepest existing ancestor. */
+  locate(path: JsonPath, anchor: Anchor = 'value'): Range {
+    const placed = this.placedFor(path);
+    const local = path.slice(placed.prefix.length);
+    return this.rangeIn(placed, local, anchor) ?? this.pointRange(placed, 0);
+  }
+
+  /** Where to insert a new `key: value` line into the mapping at `path`, with its indentation. */
+  insertionPoint(path: JsonPath): { position: Position; indent: string } | undefined {
+    const placed = this.placedFor(path);
+    const found = walk(placed.part.document(), path.slice(placed.prefix.length));
+    if (!found || found.missing > 0 || !isMap(found.node) || found.node.items.length === 0) return undefined;
+    const firstKey = (found.node.items[0] as Pair<Node>).key;
+    if (!firstKey?.range || found.node.flow) return undefined;
+    const keyPos = placed.part.position(firstKey.range[0]);
+    return { position: this.position(placed, firstKey.range[0] - keyPos.character), indent: ' '.repeat(keyPos.character) };
+  }
+
+  private placedFor(path: JsonPath): Placed {
+    if (path[0] === 'jobs' && path.length >= 2) return this.jobs.get(String(path[1])) ?? this.header;
+    return this.header;
+  }
+
+  private rangeIn(placed: Placed, local: JsonPath, anchor: Anchor): Range | undefined {
+    const found = walk(placed.part.document(), local);
+    if (!found) return undefined;
+    const { node, pair } = found;
+    const keyNode = pair && (pair.key as Node | null);
+    let span: [number, number] | undefined;
+    if (found.missing > 0) {
+      // The path ends below an existing node (a missing key): point at that node's key, or itself.
+      span = keyNode?.range ? [keyNode.range[0], keyNode.range[1]] : node?.range ? [node.range[0], node.range[0]] : undefined;
+    } else if (anchor === 'key' && keyNode?.range) {
+      span = [keyNode.range[0], keyNode.range[1]];
+    } else if (anchor === 'pair' && keyNode?.range) {
+      span = [keyNode.range[0], node?.range ? node.range[1] : keyNode.range[1]];
+    } else if (node?.range) {
+      span = [node.range[0], node.range[1]];
+    } else if (keyNode?.range) {
+      span = [keyNode.range[0], keyNode.range[1]];
+    }
+    if (!span) return undefined;
+    return { start: this.position(placed, span[0]), end: this.position(placed, span[1]) };
+  }
+
+  private positionProblem(placed: Placed, p: { code: 'SF001' | 'SF005'; message: string; start: number; end: number }): PositionedProblem {
+    const clampedEnd = Math.min(p.end, placed.part.text.length);
+    const start = this.position(placed, Math.min(p.start, placed.part.text.length));
+    const end = this.position(placed, Math.max(clampedEnd, Math.min(p.start, placed.part.text.length)));
+    return { code: p.code, message: p.message, range: { start, end }, path: placed.prefix };
+  }
+
+  private pointRange(placed: Placed, local: number): Range {
+    const p = this.position(placed, local);
+    return { start: p, end: p };
+  }
+
+  private position(placed: Placed, local: number): Position {
+    const { line, character } = placed.part.position(local);
+    let offset = placed.offset + local;
+    if (placed === this.header && offset >= this.headerShift.at) offset += this.headerShift.by;
+    return { line: placed.line + line, character, offset };
+  }
+}
+
+interface Found {
+  node: Node | null | undefined;
+  pair?: Pair;
+  /** How many path segments below `node` did not exist. */
+  missing: number;
+}
+
+function walk(doc: Document.Parsed, path: JsonPath): Found | undefined {
+  let node = doc.contents as Node | null;
+  let pair: Pair | undefined;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    const target = isAlias(node) ? (node.resolve(doc) as Node | undefined) : node;
+    let next: Node | null | undefined;
+    let nextPair: Pair | undefined;
+    if (isMap(target)) {
+      nextPair = target.items.find((it) => isPair(it) && keyText(it.key) === String(seg)) as Pair | undefined;
+      next = nextPair ? (nextPair.value as Node | null) : undefined;
+      if (!nextPair) return { node, pair, missing: path.length - i };
+    } else if (isSeq(target) && typeof seg === 'number' && seg < target.items.length) {
+      next = target.items[seg] as Node;
+      nextPair = undefined;
+    } else {
+      return { node, pair, missing: path.length - i };
+    }
+    node = next ?? null;
+    pair = nextPair;
+    if (next === null && nextPair && i < path.length - 1) return { node: null, pair, missing: path.length - i - 1 };
+  }
+  return { node, pair, missing: 0 };
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return undefined;
+}

@@ -1,0 +1,60 @@
+// text -> diagnostics: YAML with source ranges, the schema, then the Shifter rules; every finding
+// positioned at the node at fault and sorted by position. Passing the previous result of the same
+// file makes re-validation after an edit re-parse and re-check only what changed.
+
+import { codeInfo } from './codes';
+import { compareDiagnostics, hasErrors, type Diagnostic } from './diagnostic';
+import type { Finding } from './finding';
+import { buildFix } from './fixes';
+import type { Workflow } from './generated/schema-types';
+import { RULES } from './rules';
+import { asRecord } from './rules/rule';
+import { checkSchema } from './schema-check';
+import { WorkflowSource } from './source/workflow-source';
+import { resolveProfile, type Profile, type ProfileName } from '../profiles/profile';
+
+export interface ValidationResult {
+  file: string;
+  source: WorkflowSource;
+  diagnostics: Diagnostic[];
+  profile: Profile;
+  /** The workflow, present when there is no error. */
+  workflow?: Workflow;
+}
+
+export interface ValidateOptions {
+  previous?: ValidationResult;
+  profile?: ProfileName;
+}
+
+export function validateText(text: string, file: string, options: ValidateOptions = {}): ValidationResult {
+  const previousSource = options.previous && options.previous.file === file ? options.previous.source : undefined;
+  const source = new WorkflowSource(text, previousSource);
+  const diagnostics: Diagnostic[] = source.problems.map((p) => ({
+    code: p.code,
+    severity: 'error',
+    message: p.message,
+    file,
+    range: p.range,
+    path: p.path,
+  }));
+  const value = asRecord(source.value);
+  const profile = resolveProfile(value?.profile, options.profile);
+  const findings: Finding[] = checkSchema(source.value);
+  if (value) for (const rule of RULES) findings.push(...rule({ value, profile }));
+  for (const f of findings) {
+    diagnostics.push({
+      code: f.code,
+      severity: f.severity ?? codeInfo(f.code)?.severity ?? 'error',
+      message: f.message,
+      file,
+      range: source.locate(f.path, f.anchor ?? 'value'),
+      path: f.path,
+      fix: buildFix(f, source),
+    });
+  }
+  diagnostics.sort(compareDiagnostics);
+  const result: ValidationResult = { file, source, diagnostics, profile };
+  if (!hasErrors(diagnostics)) result.workflow = source.value as Workflow;
+  return result;
+}

@@ -1,0 +1,21 @@
+// Build: schema-generated code, then tsc (type check + out/ for the tests), then esbuild bundles
+// (dist/cli.js for a fast cold start, dist/extension.js for a small VSIX).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './gen-schema-code.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+for (const [path, text] of Object.entries(await generate())) {
+  if (!existsSync(path) || readFileSync(path, 'utf8') !== text) writeFileSync(path, text);
+}
+execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', root], { stdio: 'inherit' });
+
+const esbuild = await import('esbuild');
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', legalComments: 'none' };
+const builds = [esbuild.build({ ...common, entryPoints: [join(root, 'runner/cli/main.ts')], outfile: join(root, 'dist/cli.js') })];
+if (existsSync(join(root, 'extension/extension.ts'))) {
+  builds.push(esbuild.build({ ...common, entryPoints: [join(root, 'extension/extension.ts')], outfile: join(root, 'dist/extension.js'), external: ['vscode', 'node-pty'] }));
+}
+await Promise.all(builds);
