@@ -25,11 +25,13 @@ export interface ValidationResult {
 export interface ValidateOptions {
   previous?: ValidationResult;
   profile?: ProfileName;
+  /** Parse the file as one document instead of a job at a time (the reference for tests). */
+  split?: boolean;
 }
 
 export function validateText(text: string, file: string, options: ValidateOptions = {}): ValidationResult {
   const previousSource = options.previous && options.previous.file === file ? options.previous.source : undefined;
-  const source = new WorkflowSource(text, previousSource);
+  const source = new WorkflowSource(text, previousSource, { split: options.split });
   const diagnostics: Diagnostic[] = source.problems.map((p) => ({
     code: p.code,
     severity: 'error',

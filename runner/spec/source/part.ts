@@ -24,7 +24,7 @@ export interface Part {
   position(offset: number): { line: number; character: number };
 }
 
-const YAML_OPTIONS = { strict: true, uniqueKeys: true, prettyErrors: false } as const;
+const YAML_OPTIONS = { strict: true, uniqueKeys: true, prettyErrors: false, logLevel: 'error' } as const;
 
 export function parsePart(text: string): Part {
   let doc: Document.Parsed | undefined;
@@ -40,12 +40,15 @@ export function parsePart(text: string): Part {
     foreignAlias = /unidentified alias/.test(e.reason ?? '');
     const d = document();
     value = safeToJS(d);
-    problems = d.errors.map((ye) => ({
-      code: ye.code === 'DUPLICATE_KEY' ? 'SF005' : 'SF001',
-      message: firstLine(ye.message),
-      start: ye.pos[0],
-      end: Math.max(ye.pos[1], ye.pos[0]),
-    }));
+    problems = d.errors.map((ye) => {
+      const start = ye.code === 'MISSING_CHAR' && /closing .?quote/i.test(ye.message) ? openingQuote(text, ye.pos[0]) : ye.pos[0];
+      return {
+        code: ye.code === 'DUPLICATE_KEY' ? 'SF005' : 'SF001',
+        message: firstLine(ye.message),
+        start,
+        end: Math.max(ye.pos[1], start),
+      };
+    });
     if (problems.length === 0) {
       // The two parsers disagree: trust the stricter one and place its error where it points.
       const at = e.mark ? e.mark.position : 0;
@@ -70,6 +73,14 @@ export function parsePart(text: string): Part {
       return { line: lo, character: offset - lineStarts[lo] };
     },
   };
+}
+
+/** yaml reports an unterminated string where the text ends; the person needs where it starts. */
+function openingQuote(text: string, reportedAt: number): number {
+  const opening = /(?:^|[:\-[{,])[ \t]*(["'])/gm;
+  let last = reportedAt;
+  for (let m = opening.exec(text); m && m.index < reportedAt; m = opening.exec(text)) last = m.index + m[0].length - 1;
+  return last;
 }
 
 function safeToJS(d: Document.Parsed): unknown {

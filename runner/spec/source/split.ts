@@ -26,12 +26,14 @@ export interface Split {
    * stay those of the file. Header offsets at or past `removedAt` shift by `removedLength`.
    */
   header: string;
+  /** Header offset where the job lines (kept as empty lines) begin. */
+  keptFrom: number;
   removedAt: number;
   removedLength: number;
   chunks: JobChunk[];
 }
 
-const NO_SPLIT = (text: string): Split => ({ header: text, removedAt: text.length, removedLength: 0, chunks: [] });
+export const noSplit = (text: string): Split => ({ header: text, keptFrom: text.length, removedAt: text.length, removedLength: 0, chunks: [] });
 
 export function splitWorkflow(text: string): Split {
   let jobsLineEnd = -1; // offset just past the newline of the `jobs:` line
@@ -46,16 +48,16 @@ export function splitWorkflow(text: string): Split {
     const first = text.charCodeAt(pos);
     if (first !== 32 && first !== 10 && first !== 13 && first !== 35 /* # */) {
       if (jobsLineEnd !== -1 && pos >= jobsLineEnd) {
-        if (text.startsWith('jobs:', pos)) return NO_SPLIT(text);
+        if (text.startsWith('jobs:', pos)) return noSplit(text);
         if (jobsBlockEnd === text.length) jobsBlockEnd = pos;
         // keep scanning only to refuse a second jobs: or document markers
       }
       if (first === 37 /* % */ || (first === 45 && text.startsWith('---', pos) && lineNo > 0) || (first === 46 && text.startsWith('...', pos))) {
-        return NO_SPLIT(text);
+        return noSplit(text);
       }
       if (jobsLineEnd === -1 && text.startsWith('jobs:', pos)) {
         const rest = text.slice(pos + 5, lineEnd).trim();
-        if (rest !== '' && !rest.startsWith('#')) return NO_SPLIT(text);
+        if (rest !== '' && !rest.startsWith('#')) return noSplit(text);
         jobsLineEnd = nl === -1 ? text.length : nl + 1;
       }
     }
@@ -63,7 +65,7 @@ export function splitWorkflow(text: string): Split {
     lineNo++;
     pos = nl === -1 ? text.length : nl + 1;
   }
-  if (jobsLineEnd === -1 || jobsLineEnd >= text.length) return NO_SPLIT(text);
+  if (jobsLineEnd === -1 || jobsLineEnd >= text.length) return noSplit(text);
 
   // Pass 2: inside the jobs block, the first content line fixes the job indentation.
   let indent = -1;
@@ -77,18 +79,18 @@ export function splitWorkflow(text: string): Split {
     const c = text.charCodeAt(i);
     const blank = i >= next || c === 10 || c === 13 || c === 35;
     if (!blank) {
-      if (c === 9) return NO_SPLIT(text); // tab indentation: let the parser report it
+      if (c === 9) return noSplit(text); // tab indentation: let the parser report it
       const col = i - p;
       if (indent === -1) {
-        if (col === 0) return NO_SPLIT(text);
+        if (col === 0) return noSplit(text);
         indent = col;
       }
-      if (col < indent) return NO_SPLIT(text);
+      if (col < indent) return noSplit(text);
       if (col === indent) starts.push({ offset: p, line });
     }
     p = next;
   }
-  if (starts.length === 0) return NO_SPLIT(text);
+  if (starts.length === 0) return noSplit(text);
 
   const chunks: JobChunk[] = starts.map((s, k) => {
     const end = k + 1 < starts.length ? starts[k + 1].offset : jobsBlockEnd;
@@ -100,6 +102,7 @@ export function splitWorkflow(text: string): Split {
   const kept = '\n'.repeat(lines);
   return {
     header: text.slice(0, first) + kept + text.slice(jobsBlockEnd),
+    keptFrom: first,
     removedAt: first + kept.length,
     removedLength: jobsBlockEnd - first - kept.length,
     chunks,

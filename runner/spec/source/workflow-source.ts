@@ -6,7 +6,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type
 import type { Position, Range } from '../diagnostic';
 import type { Anchor, JsonPath } from '../finding';
 import { parsePart, type Part } from './part';
-import { splitWorkflow } from './split';
+import { noSplit, splitWorkflow } from './split';
 
 interface Placed {
   part: Part;
@@ -28,24 +28,26 @@ export class WorkflowSource {
   readonly value: unknown;
   readonly problems: PositionedProblem[];
   private readonly header: Placed;
-  private readonly headerShift: { at: number; by: number };
+  private readonly headerShift: { from: number; at: number; by: number };
+  private fileLineStarts?: number[];
   private readonly jobs = new Map<string, Placed>();
   private readonly cache: Map<string, Part>;
 
-  constructor(readonly text: string, previous?: WorkflowSource) {
+  /** `split: false` parses the text as one document: slower, and the reference the split must match. */
+  constructor(readonly text: string, previous?: WorkflowSource, options: { split?: boolean } = {}) {
     const old = previous?.cache;
     const reuse = (t: string): Part => old?.get(t) ?? parsePart(t);
     this.cache = new Map();
-    let split = splitWorkflow(text);
+    let split = options.split === false ? noSplit(text) : splitWorkflow(text);
     let parts = split.chunks.map((c) => reuse(c.text));
     if (parts.some((p) => p.foreignAlias)) {
-      split = { header: text, removedAt: text.length, removedLength: 0, chunks: [] };
+      split = noSplit(text);
       parts = [];
     }
     const headerPart = reuse(split.header);
     this.cache.set(split.header, headerPart);
     this.header = { part: headerPart, offset: 0, line: 0, prefix: [] };
-    this.headerShift = { at: split.removedAt, by: split.removedLength };
+    this.headerShift = { from: split.keptFrom, at: split.removedAt, by: split.removedLength };
     this.problems = headerPart.problems.map((p) => this.positionProblem(this.header, p));
 
     let value = headerPart.value;
@@ -137,9 +139,17 @@ export class WorkflowSource {
 
   private position(placed: Placed, local: number): Position {
     const { line, character } = placed.part.position(local);
-    let offset = placed.offset + local;
-    if (placed === this.header && offset >= this.headerShift.at) offset += this.headerShift.by;
-    return { line: placed.line + line, character, offset };
+    if (placed === this.header && local >= this.headerShift.from && this.headerShift.by > 0) {
+      // At or past the jobs block the header's text no longer matches the file's: read the file's.
+      this.fileLineStarts ??= lineStarts(this.text);
+      if (local < this.headerShift.at) return { line, character: 0, offset: this.fileLineStarts[line] ?? this.text.length };
+      const offset = local + this.headerShift.by;
+      let l = line;
+      while (l + 1 < this.fileLineStarts.length && this.fileLineStarts[l + 1] <= offset) l++;
+      while (l > 0 && this.fileLineStarts[l] > offset) l--;
+      return { line: l, character: offset - this.fileLineStarts[l], offset };
+    }
+    return { line: placed.line + line, character, offset: placed.offset + local };
   }
 }
 
@@ -173,6 +183,12 @@ function walk(doc: Document.Parsed, path: JsonPath): Found | undefined {
     if (next === null && nextPair && i < path.length - 1) return { node: null, pair, missing: path.length - i - 1 };
   }
   return { node, pair, missing: 0 };
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
 }
 
 function keyText(key: unknown): string | undefined {
