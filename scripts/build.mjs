@@ -14,7 +14,12 @@ execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 
 
 const esbuild = await import('esbuild');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', legalComments: 'none' };
-const builds = [esbuild.build({ ...common, entryPoints: [join(root, 'runner/cli/main.ts')], outfile: join(root, 'dist/cli.js') })];
+const builds = [
+  esbuild.build({ ...common, entryPoints: [join(root, 'runner/cli/main.ts')], outfile: join(root, 'dist/cli.js') }),
+  // The local executor's runtime: `srun` and `shifter` for batch scripts run on this machine.
+  esbuild.build({ ...common, entryPoints: [join(root, 'runner/local/srun-main.ts')], outfile: join(root, 'dist/local-srun.js') }),
+  esbuild.build({ ...common, entryPoints: [join(root, 'runner/local/shifter-main.ts')], outfile: join(root, 'dist/local-shifter.js') }),
+];
 if (existsSync(join(root, 'extension/extension.ts'))) {
   builds.push(esbuild.build({ ...common, entryPoints: [join(root, 'extension/extension.ts')], outfile: join(root, 'dist/extension.js'), external: ['vscode', 'node-pty'] }));
 }

@@ -2,11 +2,17 @@
 
 import { UserError } from './user-error';
 import { validateCommand } from './validate-command';
+import { renderCommand } from './render-command';
+import { graphCommand } from './graph-command';
+import { runCommand } from './run-command';
 
 type Command = (argv: string[]) => number | Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   validate: { run: validateCommand, summary: 'check workflow files (schema + Shifter rules)' },
+  render: { run: renderCommand, summary: 'print or write the sbatch scripts of a workflow (and submit.sh)' },
+  graph: { run: graphCommand, summary: 'print the job graph (Mermaid or DOT)' },
+  run: { run: runCommand, summary: 'run a workflow: images, submissions, tracking, journal' },
 };
 
 function usage(): string {

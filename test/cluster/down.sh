@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stop the shifterflow test cluster: every daemon by its recorded PID (SIGTERM, wait, SIGKILL),
-# nodes (and every job process inside them) with their PID namespaces. Keeps the state dir (DB,
+# then every process left in a node's mount namespace (job steps, tasks) and their descendants. Keeps the state dir (DB,
 # images, registry data) so the next up.sh is fast; removes the pid files. Safe when nothing runs.
 set -euo pipefail
 _sf_tag=down
@@ -10,10 +10,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 need_root
 quiet=0; [ "${1:-}" = "--quiet" ] && quiet=1
 
-if [ ! -d "$SF_RUN" ]; then
-  [ "$quiet" = 1 ] || log "nothing to stop ($SF_RUN does not exist)"
+if [ ! -d "$S" ]; then
+  [ "$quiet" = 1 ] || log "nothing to stop ($S does not exist)"
   exit 0
 fi
+mkdir -p "$SF_PIDS"
 
 # Let running jobs end cleanly while slurmctld and the nodes are still there.
 if daemon_running slurmctld && [ -f "$SF_CONF" ]; then
@@ -21,38 +22,41 @@ if daemon_running slurmctld && [ -f "$SF_CONF" ]; then
     log "cancelling remaining jobs"
     timeout 10 scancel --partition="$SF_PARTITION" 2>/dev/null || true
     deadline=$((SECONDS + 8))
-    while [ -n "$(timeout 5 squeue -h -t R,CG -o %i 2>/dev/null | head -1)" ] && [ "$SECONDS" -lt "$deadline" ]; do
+    while [ -n "$(timeout 5 squeue -h -o %i 2>/dev/null | head -1)" ] && [ "$SECONDS" -lt "$deadline" ]; do
       sleep 0.3
     done
   fi
 fi
 
-# Nodes: the pid file holds the `unshare` process; its child is PID 1 (node-init.sh) of the node.
-for f in "$SF_RUN"/slurmd-*.pid; do
+# Nodes: the pid file holds "PID slurmd MNTNS". Stop slurmd, then kill whatever still lives in the
+# node's mount namespace (slurmstepd, job tasks) and their descendants (containers).
+for f in "$SF_PIDS"/slurmd-*.pid; do
   [ -e "$f" ] || continue
   name=$(basename "$f" .pid)
-  if upid=$(pidfile_pid "$name"); then
-    inits=$(cat "/proc/$upid/task/$upid/children" 2>/dev/null || true)
-    stop_daemon "$name" 10   # unshare dies; --kill-child sends SIGTERM to node-init, which stops slurmd
-    for ipid in $inits; do
-      deadline=$((SECONDS + 10))
-      while kill -0 "$ipid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
-      if kill -0 "$ipid" 2>/dev/null; then
-        log "$name: node init $ipid still alive: SIGKILL (kills every process of the node)"
-        kill -KILL "$ipid" 2>/dev/null || true
-      fi
+  read -r _ _ mntns <"$f" || true
+  stop_daemon "$name" 10
+  if [ -n "${mntns:-}" ] && [ "$mntns" = "$(readlink /proc/self/ns/mnt)" ]; then
+    log "WARNING: $f names the host's own mount namespace; not sweeping it"
+  elif [ -n "${mntns:-}" ]; then
+    for round in 1 2 3 4 5 6 7 8 9 10; do
+      pids=$(ns_procs "$mntns")
+      [ -n "$pids" ] || break
+      [ "$round" -gt 1 ] || log "${name#slurmd-}: killing $(echo "$pids" | wc -l) leftover process(es) of the node"
+      # shellcheck disable=SC2086
+      kill -KILL $pids 2>/dev/null || true
+      sleep 0.2
     done
-  else
-    rm -f "$f"
+    [ -z "$(ns_procs "$mntns")" ] || log "WARNING: processes of node ${name#slurmd-} survive: $(ns_procs "$mntns" | tr '\n' ' ')"
   fi
 done
+rm -f "$SF_PIDS"/slurmd-*.pid
 
 stop_daemon registry 10
 stop_daemon slurmctld 15
 stop_daemon slurmdbd 15
 stop_daemon mariadb 30
 stop_daemon munged 10
-rm -f "$SF_RUN"/*.pid
+rm -f "$SF_PIDS"/*.pid "$SF_RUN"/*.pid
 
 # Leftovers check: no process of ours, no mount under the state dir or the global root.
 sleep 0.2
@@ -61,14 +65,17 @@ for p in /proc/[0-9]*; do
   pid=${p#/proc/}
   comm=$(cat "$p/comm" 2>/dev/null) || continue
   case "$comm" in
-    munged|mariadbd|slurmctld|slurmd|slurmdbd|slurmstepd|docker-registry|node-init.sh|unshare) ;;
+    munged|mariadbd|slurmctld|slurmd|slurmdbd|slurmstepd|docker-registry|bash|unshare) ;;
     *) continue ;;
   esac
-  cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
-  if [[ "$cmd" == *"$S/"* || "$cmd" == *"$HERE/node-init.sh"* ]] \
-     || tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qxF "SLURM_CONF=$SF_CONF"; then
-    left+="  $pid: $cmd"$'\n'
+  pid_alive "$pid" || continue
+  cmd=$( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) || continue
+  if [ "$comm" = bash ]; then
+    [[ "$cmd" == *"$HERE/node-init.sh"* ]] || continue
+  elif [[ "$cmd" != *"$S/"* ]]; then   # slurmdbd and slurmstepd: known by their environment
+    { tr '\0' '\n' <"$p/environ" | grep -qxF "SLURM_CONF=$SF_CONF"; } 2>/dev/null || continue
   fi
+  left+="  $pid: $cmd"$'\n'
 done
 mounts=$(findmnt -rn -o TARGET | grep -E "^($S|$SF_GLOBAL_ROOT)(/|$)" || true)
 if [ -n "$left" ] || [ -n "$mounts" ]; then

@@ -37,16 +37,19 @@ recipe_hash() {
 # add_libs ROOT FILE...: copy FILEs' shared-library closure (ldd) into ROOT at the same paths.
 add_libs() {
   local root=$1; shift
-  local f lib
+  local f lib l
   for f in "$@"; do
     for lib in $(ldd "$f" 2>/dev/null | awk '/=> \//{print $3} /^[[:space:]]*\/[^ ]*ld-linux/{print $1}'); do
-      lib=$(readlink -f "$lib")
-      # the loader and libraries live in /usr/lib... on merged-/usr Debian; /lib and /lib64 are links
-      case "$lib" in /lib/*) lib=/usr$lib ;; esac
-      if [ ! -e "$root$lib" ]; then
-        mkdir -p "$root$(dirname "$lib")"
-        cp -a "$lib" "$root$lib"
-      fi
+      # the soname link and the file it points to; on merged-/usr Debian both live under /usr/lib
+      # (/lib and /lib64 are links in the image too)
+      for l in "$lib" "$(readlink -f "$lib")"; do
+        case "$l" in /lib/*|/lib64/*) l=/usr/lib/x86_64-linux-gnu/$(basename "$l") ;; esac
+        [ -e "$l" ] || continue
+        if [ ! -e "$root$l" ] && [ ! -L "$root$l" ]; then
+          mkdir -p "$root$(dirname "$l")"
+          cp -a "$l" "$root$l"
+        fi
+      done
     done
   done
 }
@@ -93,6 +96,7 @@ build_mpi_layer() {
   ln -sfn usr/lib "$r/lib"
   ln -sfn /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$r/lib64/ld-linux-x86-64.so.2"
   printf '/usr/lib/x86_64-linux-gnu\n/usr/local/lib\n' >"$r/etc/ld.so.conf"
+  ldconfig -r "$r"   # soname links + /etc/ld.so.cache: no LD_LIBRARY_PATH needed in the container
 }
 
 build_all() {
@@ -120,21 +124,21 @@ build_all() {
 
   # MPI image: busybox base + MPICH runtime libraries + /usr/local/bin/mpi_hello
   build_mpi_layer "$BUILD/mpi" "$BUILD"
+  # UCX_POSIX_USE_PROC_LINK=n: ranks on one node share memory through /dev/shm names instead of
+  # /proc/<pid>/fd links, which fail when each rank's container has its own user namespace (bubblewrap
+  # as an ordinary user); real Shifter has none, and a site MPI swap would make this moot.
   umoci config --image "$LAYOUT:base" --tag mpi-base --config.env=SF_IMAGE_NAME=mpi-hello \
+    --config.env=UCX_POSIX_USE_PROC_LINK=n \
     --config.entrypoint=/usr/local/bin/mpi_hello --clear=config.cmd \
     --config.label="org.opencontainers.image.title=mpi-hello"
   umoci insert --image "$LAYOUT:mpi-base" "$BUILD/mpi" /
-  # a loader cache, so no LD_LIBRARY_PATH is needed in the container
-  local mroot=$BUILD/mpi-unpacked
+  # check: the loader finds every library inside the image
+  local mroot=$BUILD/mpi-unpacked missing
   rm -rf "$mroot"; umoci raw unpack --image "$LAYOUT:mpi-base" "$mroot" >/dev/null 2>&1
-  ldconfig -r "$mroot"
-  mkdir -p "$BUILD/mpi-cache/etc"; cp "$mroot/etc/ld.so.cache" "$BUILD/mpi-cache/etc/ld.so.cache"
-  chroot "$mroot" /usr/local/bin/mpi_hello >/dev/null 2>&1 || true   # smoke: loader finds everything?
-  if chroot "$mroot" /bin/sh -c 'ldd /usr/local/bin/mpi_hello' 2>&1 | grep -q 'not found'; then
-    die "MPI image misses libraries: $(chroot "$mroot" /bin/sh -c 'ldd /usr/local/bin/mpi_hello' 2>&1 | grep 'not found')"
-  fi
+  missing=$(chroot "$mroot" /lib64/ld-linux-x86-64.so.2 --list /usr/local/bin/mpi_hello 2>&1) \
+    && [[ "$missing" == *"libmpich.so.12 => /"* && "$missing" != *"not found"* ]] \
+    || die "MPI image: the loader does not find every library: $missing"
   rm -rf "$mroot"
-  umoci insert --image "$LAYOUT:mpi-base" "$BUILD/mpi-cache/etc/ld.so.cache" /etc/ld.so.cache
   for img in $MPI_IMAGES; do
     ref=$(ref_of "$img")
     umoci config --image "$LAYOUT:mpi-base" --tag "$ref" --config.label="org.opencontainers.image.title=$img"

@@ -15,12 +15,12 @@ PKGS=(
   mariadb-server mariadb-client munge
   libpmix-dev mpich libmpich-dev gcc libc6-dev
   docker-registry skopeo umoci squashfs-tools bubblewrap busybox-static
-  xfsprogs util-linux procps
+  xfsprogs util-linux procps iproute2 curl hostname
 )
 
 missing=()
 for p in "${PKGS[@]}"; do
-  if ! dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed'; then
+  if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then
     missing+=("$p")
   fi
 done

@@ -24,7 +24,8 @@ SF_UP_TIMEOUT=${SF_UP_TIMEOUT:-60}                         # seconds for each "w
 
 S=$SFCLUSTER_STATE
 SF_ETC=$S/etc
-SF_RUN=$S/run        # our pid files ("PID COMM"), sockets
+SF_RUN=$S/run        # daemons' own pid files, sockets
+SF_PIDS=$S/pids      # our pid files, one per daemon: "PID COMM" (down.sh stops these)
 SF_LOG=$S/log
 SF_SPOOL=$S/spool
 SF_CONF=$SF_ETC/slurm.conf
@@ -49,10 +50,19 @@ show_logs() {
 }
 
 # wait_for DESCRIPTION TIMEOUT_SECONDS "LOGS..." COMMAND...  (runs COMMAND every 0.2 s until it succeeds)
+# Fails at once, with the logs, when a daemon started so far (start_daemon) has exited.
+SF_STARTED=""
 wait_for() {
   local desc=$1 timeout=$2 logs=$3; shift 3
-  local deadline=$((SECONDS + timeout))
+  local deadline=$((SECONDS + timeout)) d
   until "$@" >/dev/null 2>&1; do
+    for d in $SF_STARTED; do
+      if ! pid_alive "$(cut -d' ' -f1 "$SF_PIDS/$d.pid" 2>/dev/null)"; then
+        # shellcheck disable=SC2086
+        show_logs $logs
+        die "$d exited while waiting for: $desc"
+      fi
+    done
     if [ "$SECONDS" -ge "$deadline" ]; then
       # shellcheck disable=SC2086
       show_logs $logs
@@ -63,16 +73,18 @@ wait_for() {
 }
 
 # start_daemon NAME LOGFILE COMMAND...: start COMMAND detached (own session, no tty, output to LOGFILE)
-# and record "PID COMM" in $SF_RUN/NAME.pid. COMMAND must stay in the foreground (not fork away).
+# and record "PID COMM" in $SF_PIDS/NAME.pid. COMMAND must stay in the foreground (not fork away).
 start_daemon() {
   local name=$1 logf=$2; shift 2
   setsid "$@" >>"$logf" 2>&1 </dev/null &
   local pid=$!
-  local comm
-  comm=$(basename "$1"); comm=${comm:0:15}
-  echo "$pid $comm" >"$SF_RUN/$name.pid"
+  local comm=${SF_COMM:-}   # SF_COMM: the command name the process ends up with, if it execs another
+  [ -n "$comm" ] || comm=$(basename "$1")
+  comm=${comm:0:15}
+  echo "$pid $comm" >"$SF_PIDS/$name.pid"
+  SF_STARTED+=" $name"
   sleep 0.05
-  if ! kill -0 "$pid" 2>/dev/null; then
+  if ! pid_alive "$pid"; then
     show_logs "$logf"
     die "$name exited at once"
   fi
@@ -80,16 +92,38 @@ start_daemon() {
 
 # pidfile_pid NAME: print the recorded PID if that process still runs the recorded command.
 pidfile_pid() {
-  local f=$SF_RUN/$1.pid pid comm cur
+  local f=$SF_PIDS/$1.pid pid comm cur
   [ -f "$f" ] || return 1
-  read -r pid comm <"$f" || return 1
+  read -r pid comm _ <"$f" || return 1
   [ -n "${pid:-}" ] || return 1
   cur=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
   [ "$cur" = "$comm" ] || return 1
+  pid_alive "$pid" || return 1
   echo "$pid"
 }
 
 daemon_running() { pidfile_pid "$1" >/dev/null; }
+
+# pid_alive PID: running and not a zombie (a zombie waits for its parent, maybe a slow init, to reap it)
+pid_alive() {
+  local st
+  [ -n "${1:-}" ] || return 1
+  st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null) || return 1
+  [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
+# wait_gone TIMEOUT PID...: wait until none of the PIDs is alive; false on timeout
+wait_gone() {
+  local timeout=$1; shift
+  local deadline=$((SECONDS + timeout)) p busy
+  while :; do
+    busy=0
+    for p in "$@"; do pid_alive "$p" && busy=1; done
+    [ "$busy" = 0 ] && return 0
+    [ "$SECONDS" -ge "$deadline" ] && return 1
+    sleep 0.1
+  done
+}
 
 # stop_daemon NAME [TIMEOUT]: SIGTERM, wait, SIGKILL; removes the pid file. Quiet if not running.
 stop_daemon() {
@@ -97,15 +131,39 @@ stop_daemon() {
   if pid=$(pidfile_pid "$name"); then
     log "stopping $name (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
-    local deadline=$((SECONDS + timeout))
-    while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then
+    if ! wait_gone "$timeout" "$pid"; then
       log "$name (pid $pid) still alive after ${timeout}s: SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
-      sleep 0.2
+      wait_gone 5 "$pid" || log "WARNING: $name (pid $pid) survives SIGKILL"
     fi
   fi
-  rm -f "$SF_RUN/$name.pid"
+  rm -f "$SF_PIDS/$name.pid"
+}
+
+# ns_procs MNTNS: PIDs of every process in mount namespace MNTNS (e.g. "mnt:[4026532201]") and of all
+# their descendants (containers started inside a node have mount namespaces of their own).
+ns_procs() {
+  local ns=$1 p pid ppid stat rest
+  declare -A parent=() member=()
+  for p in /proc/[0-9]*; do
+    pid=${p#/proc/}
+    stat=$(cat "$p/stat" 2>/dev/null) || continue
+    rest=${stat##*) }            # after "pid (comm) ": "state ppid ..."
+    ppid=$(echo "$rest" | cut -d' ' -f2)
+    parent[$pid]=$ppid
+    [ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$ns" ] && member[$pid]=1
+  done
+  local changed=1
+  while [ "$changed" = 1 ]; do
+    changed=0
+    for pid in "${!parent[@]}"; do
+      if [ -z "${member[$pid]:-}" ] && [ -n "${member[${parent[$pid]}]:-}" ]; then
+        member[$pid]=1; changed=1
+      fi
+    done
+  done
+  for pid in "${!member[@]}"; do pid_alive "$pid" && echo "$pid"; done
+  return 0
 }
 
 node_port() { echo $((SF_NODE_PORT_BASE + ${1#n} - 1)); }

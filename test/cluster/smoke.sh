@@ -80,7 +80,15 @@ ROOTFS=$WORK/mpi-rootfs
 skopeo copy --quiet --src-tls-verify=false "docker://$SF_MPI_IMAGE" "oci:$WORK/mpi-oci:img" >/dev/null \
   || fail "skopeo could not pull $SF_MPI_IMAGE"
 umoci raw unpack --image "$WORK/mpi-oci:img" "$ROOTFS" >/dev/null 2>&1 || fail "umoci could not unpack $SF_MPI_IMAGE"
-bw="bwrap --ro-bind $ROOTFS / --bind /proc /proc --dev-bind /dev /dev --bind /tmp /tmp --bind $SF_GLOBAL_ROOT $SF_GLOBAL_ROOT --die-with-parent"
+# the image's ENV, as a container runtime would apply it
+imgenv=""
+while IFS='=' read -r k v; do
+  [ -n "$k" ] && imgenv+=" --setenv $k $v"
+done < <(skopeo inspect --tls-verify=false --format '{{range .Env}}{{println .}}{{end}}' "docker://$SF_MPI_IMAGE")
+[[ "$imgenv" == *UCX_POSIX_USE_PROC_LINK* ]] || fail "image ENV of $SF_MPI_IMAGE not readable" "$imgenv"
+# Like Shifter: host /proc, /sys, /dev, /tmp and the global fs visible, same network, read-only image.
+bw="bwrap --ro-bind $ROOTFS / --bind /proc /proc --ro-bind /sys /sys --dev-bind /dev /dev --bind /tmp /tmp"
+bw+=" --bind $SF_GLOBAL_ROOT $SF_GLOBAL_ROOT --die-with-parent$imgenv"
 out=$(as_user "timeout 120 srun --mpi=pmi2 -N 2 -n 4 $bw /usr/local/bin/mpi_hello" 2>&1) \
   || fail "srun --mpi=pmi2 -N 2 -n 4 bwrap <mpi image> mpi_hello" "$out"
 [ "$(echo "$out" | grep -c 'of 4 on n[0-9] sum=4$')" = 4 ] || fail "MPI hello in the image: output unexpected" "$out"

@@ -62,7 +62,7 @@ describe('schema errors at the node at fault', () => {
   });
 
   it('reports every error of a file at once, sorted by position', () => {
-    const r = check(good.replace('version: 1', 'version: 3').replace('    command:', '    comand:') + '  b:\n    nodes: -1\n    command: y\n');
-    assert.deepEqual(brief(r), ['1:10 SF003', '8:5 SF002', '10:12 SF003']);
+    const r = check(good.replace('version: 1', 'version: 3').replace('    command:', '    comand:') + '  b:\n    image: wf\n    nodes: -1\n    command: y\n');
+    assert.deepEqual(brief(r), ['1:10 SF003', '8:5 SF002', '11:12 SF003']);
   });
 });

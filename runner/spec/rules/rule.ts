@@ -4,6 +4,7 @@
 
 import type { Finding, JsonPath } from '../finding';
 import type { Profile } from '../../profiles/profile';
+import jobSchema from '../../../schemas/job.schema.json';
 
 export interface RuleContext {
   /** The parsed workflow, possibly not schema-valid: read it through the guards below. */
@@ -48,4 +49,53 @@ export function effective(value: Record<string, unknown>, entry: JobEntry, key: 
   const defaults = asRecord(value.defaults);
   if (defaults && defaults[key] !== undefined) return { value: defaults[key], path: ['defaults', key] };
   return undefined;
+}
+
+/** A positive whole number, the only kind of count Slurm takes; anything else is the schema's to report. */
+export function asCount(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : undefined;
+}
+
+/** An own key of a mapping: `images.constructor` must not find Object's prototype. */
+export function hasKey(record: Record<string, unknown> | undefined, key: string): boolean {
+  return record !== undefined && Object.prototype.hasOwnProperty.call(record, key);
+}
+
+/** A string as YAML text for a fix: plain when that reads back as the same string, else double-quoted. */
+export function yamlScalar(s: string): string {
+  const plain = /^[A-Za-z0-9_/.+-][A-Za-z0-9_/.+:-]*$/.test(s) && !/^(?:true|false|null|yes|no|on|off|[-+.0-9][-+.0-9eE_xXoObB]*)$/i.test(s);
+  return plain ? s : JSON.stringify(s);
+}
+
+/**
+ * Keeps the first finding per code and path. A value inherited from `defaults` is at fault once, not
+ * once per job that inherits it.
+ */
+export function oncePerPath(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}|${JSON.stringify(f.path)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A value as it can be quoted in a message: line breaks and NUL shown escaped. */
+export function printable(s: string): string {
+  return JSON.stringify(s).slice(1, -1);
+}
+
+const KEYS = {
+  job: new Set(Object.keys(jobSchema.properties)),
+  step: new Set(Object.keys(jobSchema.$defs.step.properties)),
+};
+
+/**
+ * True when a job (or step) has a key the schema does not know. That key may be the misspelled `command` or
+ * `image` a rule would miss: the schema reports it with a rename fix, and rules about what is
+ * missing wait until it is fixed rather than repeat the same mistake in other words.
+ */
+export function hasUnknownKey(record: Record<string, unknown>, kind: 'job' | 'step' = 'job'): boolean {
+  return Object.keys(record).some((k) => !KEYS[kind].has(k));
 }

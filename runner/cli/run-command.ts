@@ -1,0 +1,104 @@
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { formatDiagnostic } from '../spec/diagnostic';
+import { validateText } from '../spec/validate';
+import { isProfileName, type ProfileName } from '../profiles/profile';
+import { planWorkflow } from '../plan';
+import { cacheKey } from '../plan/cache-key';
+import { renderJob } from '../render';
+import { LocalExecutor } from '../local/local-executor';
+import { event } from '../run/events';
+import type { Executor } from '../run/executor';
+import { createRunDir, runDirOf, listRuns } from '../run/run-dir';
+import { runWorkflow } from '../run/run-workflow';
+import { parse } from './args';
+import { jsonLines, plainLines } from './progress';
+import { readWorkflowFile } from './read-workflow';
+import { UserError } from './user-error';
+
+export const RUN_USAGE = `Usage: shifterflow run FILE [--profile nersc|slurm|local] [--detach] [--json] [--resume [RUN]]
+
+Validates the workflow, makes every image ready, submits every job with its dependencies and
+follows them to the end. Writes .shifterflow/runs/<run-id>/ (scripts, journal, logs, trace.tsv).
+Exits 0 when every job completed, 1 when one failed, 130 when cancelled.
+
+Options:
+  --profile P    run with this built-in profile instead of the file's (local: this machine)
+  --detach       return once everything is submitted
+  --json         one JSON event per line on stdout
+  --resume [RUN] continue a run (the latest when RUN is omitted): finished jobs are not run again
+  -h, --help`;
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { profile: { type: 'string' }, detach: { type: 'boolean' }, json: { type: 'boolean' }, resume: { type: 'string' }, 'poll-ms': { type: 'string' } }, RUN_USAGE);
+  if (values.help) {
+    process.stdout.write(RUN_USAGE + '\n');
+    return 0;
+  }
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new UserError(`give exactly one workflow file\n\n${RUN_USAGE}`);
+  const profileOverride = values.profile as string | undefined;
+  if (profileOverride !== undefined && !isProfileName(profileOverride)) throw new UserError(`unknown profile "${profileOverride}" (nersc, slurm or local)`);
+
+  const result = validateText(readWorkflowFile(file), file, { profile: profileOverride as ProfileName | undefined });
+  for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+  if (!result.workflow) return 1;
+
+  const plan = planWorkflow(result.workflow, result.profile);
+  const rendered = plan.jobs.map((j) => {
+    const script = renderJob(j, plan);
+    return { key: j.key, script, cacheKey: cacheKey(j, script) };
+  });
+  const base = process.cwd();
+  let resumeId = values.resume as string | undefined;
+  if (resumeId === '') resumeId = listRuns(base).at(-1);
+  if (resumeId !== undefined && !existsSync(runDirOf(base, resumeId).journal)) throw new UserError(`no run "${resumeId}" under ${base}/.shifterflow/runs`);
+  const dir = createRunDir(base, resumeId);
+
+  const onEvent = values.json ? jsonLines(process.stdout) : plainLines(process.stderr);
+  const executor = makeExecutor(result.profile.executor, result.profile.engine);
+  let cancel!: () => void;
+  const cancelled = new Promise<void>((r) => (cancel = r));
+  process.once('SIGINT', cancel);
+  process.once('SIGTERM', cancel);
+  try {
+    const status = await runWorkflow({
+      plan,
+      file,
+      rendered,
+      dir,
+      executor,
+      workdir: base,
+      detach: values.detach === true,
+      cancelled,
+      pollMs: pollBounds(values['poll-ms'] as string | undefined, result.profile.executor),
+      onEvent,
+      prepareImages: async (emit) => {
+        if (executor instanceof LocalExecutor) {
+          emit(event('message', { level: 'warning', text: 'local engine "none": commands run on this machine without isolation; volumes are not mounted' }));
+          for (const img of plan.images) emit(event('image', { ref: img.ref, status: 'SKIPPED', message: 'engine none uses no image' }));
+          return;
+        }
+        throw new UserError('the slurm executor is not available in this build yet');
+      },
+    });
+    if (!values.json) process.stderr.write(`run ${dir.id}: ${status} (${dir.root})\n`);
+    return status === 'COMPLETED' ? 0 : status === 'CANCELLED' ? 130 : 1;
+  } finally {
+    await executor.close();
+  }
+}
+
+function makeExecutor(kind: string, engine: string): Executor {
+  if (kind === 'local') return new LocalExecutor({ slots: availableParallelism(), engine: engine === 'auto' ? 'none' : engine });
+  throw new UserError(`executor "${kind}" is not available in this build yet; try --profile local`);
+}
+
+function pollBounds(spec: string | undefined, executor: string): { min: number; max: number } {
+  if (spec) {
+    const [min, max] = spec.split(',').map(Number);
+    if (!(min > 0)) throw new UserError('--poll-ms takes MIN[,MAX] in milliseconds');
+    return { min, max: max > 0 ? max : min * 10 };
+  }
+  return executor === 'local' ? { min: 100, max: 1000 } : { min: 1000, max: 15000 };
+}

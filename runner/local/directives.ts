@@ -1,0 +1,57 @@
+// Reads the #SBATCH lines of a batch script, as sbatch does: only the comment block at the top, up
+// to the first command. The local executor honours the ones that matter on one machine.
+
+export interface Directives {
+  jobName?: string;
+  array?: { indices: number[]; maxParallel?: number };
+  image?: string;
+  volume?: string;
+  module?: string;
+  timeSeconds?: number;
+  raw: Record<string, string>;
+}
+
+export function readDirectives(script: string): Directives {
+  const raw: Record<string, string> = {};
+  for (const line of script.split('\n')) {
+    const t = line.trim();
+    if (t === '' || (t.startsWith('#') && !t.startsWith('#SBATCH'))) continue;
+    if (!t.startsWith('#SBATCH')) break;
+    const m = /^#SBATCH\s+--?([A-Za-z-]+)(?:[=\s]\s*(.*))?$/.exec(t);
+    if (m) raw[m[1]] = unquote((m[2] ?? '').trim());
+  }
+  const d: Directives = { raw, jobName: raw['job-name'], image: raw.image, volume: raw.volume, module: raw.module };
+  if (raw.array) d.array = parseArray(raw.array);
+  if (raw.time) d.timeSeconds = parseTime(raw.time);
+  return d;
+}
+
+function unquote(s: string): string {
+  return s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s;
+}
+
+/** `0-5`, `1,3,5`, `0-9:2`, with an optional `%N` limit. */
+export function parseArray(spec: string): { indices: number[]; maxParallel?: number } {
+  const [list, limit] = spec.split('%');
+  const indices: number[] = [];
+  for (const part of list.split(',')) {
+    const m = /^(\d+)(?:-(\d+)(?::(\d+))?)?$/.exec(part.trim());
+    if (!m) continue;
+    const from = Number(m[1]);
+    const to = m[2] !== undefined ? Number(m[2]) : from;
+    const step = m[3] !== undefined ? Number(m[3]) : 1;
+    for (let i = from; i <= to; i += step) indices.push(i);
+  }
+  return { indices, maxParallel: limit ? Number(limit) : undefined };
+}
+
+/** Slurm time formats: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S. */
+export function parseTime(spec: string): number | undefined {
+  const m = /^(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?$/.exec(spec.trim());
+  if (!m) return undefined;
+  const [days, a, b, c] = [m[1], m[2], m[3], m[4]].map((x) => (x === undefined ? undefined : Number(x)));
+  if (days !== undefined) return days * 86400 + (a ?? 0) * 3600 + (b ?? 0) * 60 + (c ?? 0);
+  if (c !== undefined) return a! * 3600 + b! * 60 + c;
+  if (b !== undefined) return a! * 60 + b;
+  return a! * 60;
+}

@@ -1,0 +1,227 @@
+// Runs batch scripts on this machine with Slurm's semantics: afterok dependencies (a failed
+// dependency cancels the dependents, as --kill-on-invalid-dep=yes does), job arrays, time limits,
+// at most `slots` scripts at once, and the SLURM_* variables a program expects. The scripts call
+// `srun` and `shifter`: here those are shifterflow's local runtime (libexec/), which starts the
+// tasks and wraps each command in the local engine with Shifter's semantics.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../package-root';
+import type { Executor, Submission, TaskStatus } from '../run/executor';
+import { isFinal, type JobState } from '../run/job-state';
+import { readDirectives } from './directives';
+
+interface LocalTask {
+  index?: number;
+  state: JobState;
+  exitCode?: number;
+  signal?: number;
+  submitTime: string;
+  startTime?: string;
+  endTime?: string;
+  reason?: string;
+  child?: ChildProcess;
+  killedAs?: JobState;
+}
+
+interface LocalJob {
+  id: string;
+  submission: Submission;
+  tasks: LocalTask[];
+  maxParallel: number;
+  timeSeconds?: number;
+  env: Record<string, string>;
+}
+
+export interface LocalExecutorOptions {
+  /** Scripts running at once; the machine's cores by default. */
+  slots: number;
+  /** Engine the local `shifter` uses: bwrap, podman, docker or none. */
+  engine: string;
+  /** Extra environment for every job (engine settings, image store...). */
+  env?: Record<string, string>;
+}
+
+/** Where the local `srun` and `shifter` live. */
+export const LIBEXEC = join(packageRoot(), 'libexec');
+
+export class LocalExecutor implements Executor {
+  readonly name = 'local';
+  private readonly jobs = new Map<string, LocalJob>();
+  private running = 0;
+  private nextId = 1;
+  private closed = false;
+  private readonly runtimeDir: string;
+
+  constructor(private readonly options: LocalExecutorOptions, runtimeDir = LIBEXEC) {
+    this.runtimeDir = runtimeDir;
+  }
+
+  async submit(submission: Submission): Promise<string> {
+    const script = readFileSync(submission.scriptPath, 'utf8');
+    const d = readDirectives(script);
+    const id = String(process.pid * 1000 + this.nextId++);
+    const now = new Date().toISOString();
+    const indices = d.array?.indices;
+    const tasks: LocalTask[] = indices ? indices.map((index) => ({ index, state: 'PENDING', submitTime: now })) : [{ state: 'PENDING', submitTime: now }];
+    const env: Record<string, string> = { ...(submission.env ?? {}) };
+    if (d.image) env.SHIFTER_IMAGEREQUEST = d.image;
+    if (d.volume) env.SHIFTER_VOLUME = d.volume;
+    if (d.module) env.SHIFTER_MODULE = d.module;
+    this.jobs.set(id, { id, submission, tasks, maxParallel: d.array?.maxParallel ?? Infinity, timeSeconds: d.timeSeconds, env });
+    for (const dep of submission.dependsOn) if (!this.jobs.has(dep)) throw new Error(`sbatch: error: Batch job submission failed: Job dependency problem (unknown job ${dep})`);
+    setImmediate(() => this.schedule());
+    return id;
+  }
+
+  async poll(externalIds: string[]): Promise<TaskStatus[]> {
+    this.schedule();
+    const out: TaskStatus[] = [];
+    for (const id of externalIds) {
+      const job = this.jobs.get(id);
+      if (!job) continue;
+      for (const t of job.tasks) {
+        out.push({
+          externalId: id,
+          arrayIndex: t.index,
+          state: t.state,
+          exitCode: t.exitCode,
+          signal: t.signal,
+          nodes: t.startTime ? 'localhost' : undefined,
+          submitTime: t.submitTime,
+          startTime: t.startTime,
+          endTime: t.endTime,
+          elapsedSeconds: t.startTime ? Math.round(((t.endTime ? Date.parse(t.endTime) : Date.now()) - Date.parse(t.startTime)) / 1000) : undefined,
+          reason: t.reason,
+        });
+      }
+    }
+    return out;
+  }
+
+  async cancel(externalIds: string[]): Promise<void> {
+    for (const id of externalIds) {
+      const job = this.jobs.get(id);
+      if (!job) continue;
+      for (const t of job.tasks) this.stop(t, 'CANCELLED');
+    }
+    this.schedule();
+  }
+
+  async findByComment(comment: string): Promise<string | undefined> {
+    for (const job of this.jobs.values()) if (job.submission.comment === comment) return job.id;
+    return undefined;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.jobs.values()) for (const t of job.tasks) this.stop(t, 'CANCELLED');
+  }
+
+  private stop(t: LocalTask, as: JobState): void {
+    if (isFinal(t.state)) return;
+    if (t.child && t.child.pid) {
+      t.killedAs = as;
+      try {
+        process.kill(-t.child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    } else {
+      t.state = as;
+      t.endTime = new Date().toISOString();
+    }
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
+    for (const job of this.jobs.values()) {
+      const deps = job.submission.dependsOn.map((d) => this.jobs.get(d)!);
+      const depStates = deps.flatMap((d) => d.tasks.map((t) => t.state));
+      const broken = depStates.some((s) => isFinal(s) && s !== 'COMPLETED');
+      const ready = depStates.every((s) => s === 'COMPLETED');
+      let active = job.tasks.filter((t) => t.state === 'RUNNING').length;
+      for (const t of job.tasks) {
+        if (t.state !== 'PENDING') continue;
+        if (broken) {
+          t.state = 'CANCELLED';
+          t.reason = 'DependencyNeverSatisfied';
+          t.endTime = new Date().toISOString();
+          continue;
+        }
+        if (!ready) {
+          t.reason = 'Dependency';
+          continue;
+        }
+        if (this.running >= this.options.slots || active >= job.maxParallel) {
+          t.reason = 'Resources';
+          continue;
+        }
+        this.start(job, t);
+        active++;
+      }
+    }
+  }
+
+  private start(job: LocalJob, t: LocalTask): void {
+    const s = job.submission;
+    const fill = (p: string) => p.replace(/%a/g, String(t.index ?? 0)).replace(/%A/g, job.id).replace(/%j/g, job.id).replace(/%x/g, s.name);
+    const out = openSync(fill(s.stdoutPath), 'a', 0o600);
+    const err = s.stderrPath === s.stdoutPath ? out : openSync(fill(s.stderrPath), 'a', 0o600);
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      ...(this.options.env ?? {}),
+      ...job.env,
+      PATH: `${this.runtimeDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      SF_LOCAL_ENGINE: this.options.engine,
+      SLURM_JOB_ID: job.id,
+      SLURM_JOBID: job.id,
+      SLURM_JOB_NAME: s.name,
+      SLURM_SUBMIT_DIR: s.workdir,
+      SLURM_NNODES: '1',
+      SLURM_JOB_NUM_NODES: '1',
+      SLURM_NODELIST: 'localhost',
+      SLURM_CLUSTER_NAME: 'local',
+    };
+    if (t.index !== undefined) {
+      env.SLURM_ARRAY_JOB_ID = job.id;
+      env.SLURM_ARRAY_TASK_ID = String(t.index);
+      env.SLURM_ARRAY_TASK_COUNT = String(job.tasks.length);
+    }
+    t.state = 'RUNNING';
+    t.reason = undefined;
+    t.startTime = new Date().toISOString();
+    this.running++;
+    const child = spawn('/bin/bash', [s.scriptPath], { cwd: s.workdir, env, stdio: ['ignore', out, err], detached: true });
+    t.child = child;
+    let timer: NodeJS.Timeout | undefined;
+    if (job.timeSeconds !== undefined) {
+      timer = setTimeout(() => this.stop(t, 'TIMEOUT'), job.timeSeconds * 1000);
+      timer.unref();
+    }
+    const finish = (code: number | null, signal: NodeJS.Signals | null, error?: Error) => {
+      if (isFinal(t.state)) return;
+      if (timer) clearTimeout(timer);
+      closeSync(out);
+      if (err !== out) closeSync(err);
+      this.running--;
+      t.child = undefined;
+      t.endTime = new Date().toISOString();
+      t.exitCode = code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 1);
+      t.signal = signal ? signalNumber(signal) : undefined;
+      t.state = t.killedAs ?? (error ? 'FAILED' : code === 0 ? 'COMPLETED' : 'FAILED');
+      if (error) t.reason = error.message;
+      this.schedule();
+    };
+    child.on('error', (e) => finish(null, null, e));
+    child.on('exit', (code, signal) => finish(code, signal));
+  }
+}
+
+function signalNumber(signal: NodeJS.Signals): number | undefined {
+  const table: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15, SIGUSR1: 10, SIGUSR2: 12 };
+  return table[signal];
+}
+
+export const DEFAULT_STDOUT = (logs: string, job: string, array: boolean) => join(logs, array ? `${job}.%a.out` : `${job}.out`);

@@ -1,0 +1,21 @@
+// The cache key of a job, for resume: the same key means the same work. A sha256 over the rendered
+// script (which never holds dependency job ids: those are sbatch arguments), with its per-run
+// `--output`/`--error` lines taken out, the image references and the declared inputs.
+
+import { createHash } from 'node:crypto';
+import type { PlannedJob } from './types';
+
+const KEY_VERSION = 'shifterflow-cache-key/1';
+
+/** Lines that name a run's log files: they change from run to run without changing the work. */
+const RUN_SPECIFIC = /^#SBATCH --(?:output|error)=.*$\n?/gm;
+
+export function cacheKey(job: PlannedJob, renderedScript: string): string {
+  const payload = {
+    v: KEY_VERSION,
+    script: renderedScript.replace(RUN_SPECIFIC, ''),
+    images: [...job.images].sort(),
+    inputs: [...job.inputs].sort(),
+  };
+  return createHash('sha256').update(JSON.stringify(payload)).digest('hex');
+}

@@ -1,0 +1,180 @@
+// PlannedJob -> sbatch script text. Shape (see DESIGN.md and shifter-contract.md):
+//
+//   #!/bin/bash
+//   #SBATCH --job-name=<workflow>.<job>          Slurm's options, then the engine's directives
+//   ...                                          (never $VARIABLES: sbatch does not expand them)
+//   srun -N n -n t shifter CMD                   one foreground step: its status is the script's
+//   shifter CMD                                  serial job on a shared qos: no srun (NERSC's guide)
+//
+// Several steps, or a background one: each foreground step's status is checked at once (a failure
+// kills the background steps and exits with that status), background steps get `--overlap` (without
+// it the next srun waits for them) and are all waited for at the end; the script exits non-zero when
+// any step failed, because Slurm records the batch script's exit status as the job's state.
+//
+// A matrix job is one array job: a step whose line depends on the matrix values sits in a
+// `case "${SLURM_ARRAY_TASK_ID:-}"` with one arm per array index, its placeholders replaced by the
+// quoted values (shell-quote.ts, substituteInShell).
+//
+// Never written, by design: `#!/usr/bin/shifter /bin/bash` (fails where slurmd's spool directory is not
+// visible in the image) and `srun --image=` (ignored inside an allocation: the engine's `shifter
+// --image=` switches image).
+//
+// The user's `command:` is shell and is passed through as written: its `$(...)`, `~`, pipes and `&&`
+// are read by the batch shell (as in `srun -n 32 shifter python ~/hello.py`), so only the first
+// program of a pipeline runs in the container; write `bash -c '...'` to run a pipeline inside it.
+// `set -u`/`set -e` are NOT set for the user's lines (they would change what those lines mean); the
+// generated helper functions turn `set -u` on for themselves only (`local -`).
+
+import { engineForProfile } from '../engines';
+import type { ContainerEngine, Word } from '../engines/engine';
+import { MATRIX_REF, matrixText, substituteMatrix } from '../plan/matrix';
+import { PlanError } from '../plan/plan-error';
+import type { Plan, PlannedJob, PlannedStep, Scalar } from '../plan/types';
+import { RenderError } from './render-error';
+import { QuoteError, quote, quoteOption, sbatchLine, substituteInShell } from './shell-quote';
+
+const INDENT = '  ';
+
+/** The sbatch script of one job; `engine` defaults to the plan's profile's (shifter). */
+export function renderJob(job: PlannedJob, plan: Plan, engine: ContainerEngine = engineForProfile(plan.profile)): string {
+  try {
+    return [...directives(job, plan, engine), '', ...header(job, plan), ...body(job, engine)].join('\n') + '\n';
+  } catch (err) {
+    if (err instanceof QuoteError || err instanceof PlanError) throw new RenderError(`job ${job.key}: ${err.message}`);
+    throw err;
+  }
+}
+
+// ---- #SBATCH lines --------------------------------------------------------------------------------
+
+function directives(job: PlannedJob, plan: Plan, engine: ContainerEngine): string[] {
+  const s = job.slurm;
+  const lines = ['#!/bin/bash', sbatchLine('job-name', job.slurmName)];
+  for (const d of engine.jobDirectives(job)) lines.push(sbatchLine(d.name, d.value, { doubleQuote: d.doubleQuote }));
+  if (s.qos !== undefined) lines.push(sbatchLine('qos', s.qos));
+  if (s.account !== undefined) lines.push(sbatchLine('account', s.account));
+  if (s.partition !== undefined) lines.push(sbatchLine('partition', s.partition));
+  if (s.constraint !== undefined) lines.push(sbatchLine('constraint', s.constraint));
+  if (s.time !== undefined) lines.push(sbatchLine('time', s.time));
+  if (s.mem !== undefined) lines.push(sbatchLine('mem', s.mem));
+  if (s.exclusive) lines.push(sbatchLine('exclusive'));
+  if (s.nodes !== undefined) lines.push(sbatchLine('nodes', String(s.nodes)));
+  if (s.ntasksPerNode !== undefined) lines.push(sbatchLine('ntasks-per-node', String(s.ntasksPerNode)));
+  if (s.cpusPerTask !== undefined) lines.push(sbatchLine('cpus-per-task', String(s.cpusPerTask)));
+  if (job.array) lines.push(sbatchLine('array', `0-${job.array.size - 1}${job.array.maxParallel !== undefined ? `%${job.array.maxParallel}` : ''}`));
+  if (plan.logDir !== undefined) {
+    const dir = plan.logDir.replace(/\/+$/, '') || '/';
+    if (dir.includes('%')) throw new RenderError(`log directory ${JSON.stringify(plan.logDir)} contains %, which Slurm reads as a file name pattern`);
+    const base = `${dir === '/' ? '' : dir}/${job.key}-${job.array ? '%A_%a' : '%j'}`;
+    lines.push(sbatchLine('output', `${base}.out`), sbatchLine('error', `${base}.err`));
+  }
+  return lines;
+}
+
+function header(job: PlannedJob, plan: Plan): string[] {
+  const lines = [`# shifterflow: workflow ${plan.workflow}, job ${job.key}. Generated; edits are lost when it is rendered again.`];
+  if (job.description !== undefined) {
+    for (const line of job.description.replace(/\s+$/, '').split('\n')) lines.push(`# ${line.replace(/[\u0000-\u001f\u007f]/g, ' ')}`.trimEnd());
+  }
+  lines.push('');
+  return lines;
+}
+
+// ---- the steps ------------------------------------------------------------------------------------
+
+const HELPERS = `# Every step is checked: a failed foreground step stops the job at once (background steps are
+# killed); background steps are waited for at the end; the exit status is non-zero if any step
+# failed, so that Slurm records the job as FAILED.
+sf_names=()
+sf_pids=()
+sf_started() { sf_names+=("$1"); sf_pids+=("$2"); }
+sf_check() {
+  local -; set -u
+  [ "$2" -eq 0 ] && return 0
+  echo "shifterflow: step $1 failed with exit status $2" >&2
+  [ "\${#sf_pids[@]}" -eq 0 ] || kill "\${sf_pids[@]}" 2>/dev/null
+  exit "$2"
+}
+sf_wait() {
+  local -; set -u
+  local i status failed=0
+  for i in "\${!sf_pids[@]}"; do
+    wait "\${sf_pids[$i]}"
+    status=$?
+    if [ "$status" -ne 0 ]; then
+      echo "shifterflow: step \${sf_names[$i]} failed with exit status $status" >&2
+      [ "$failed" -ne 0 ] || failed=$status
+    fi
+  done
+  exit "$failed"
+}
+`;
+
+function body(job: PlannedJob, engine: ContainerEngine): string[] {
+  const checked = job.steps.length > 1 || job.steps.some((s) => s.background);
+  const lines: string[] = [];
+  if (checked) lines.push(...HELPERS.split('\n'));
+  for (const step of job.steps) {
+    if (checked) lines.push(`# step ${step.name}${step.background ? ' (background)' : ''}`);
+    lines.push(...stepLines(job, step, engine));
+    if (checked) lines.push(step.background ? `sf_started ${quote(step.name)} $!` : `sf_check ${quote(step.name)} $?`, '');
+  }
+  if (checked) lines.push('sf_wait');
+  return lines;
+}
+
+/** The step's line(s): once, or in a `case` over the array index when they depend on the matrix. */
+function stepLines(job: PlannedJob, step: PlannedStep, engine: ContainerEngine): string[] {
+  const array = job.array;
+  if (!array) return launchText(job, step, engine, undefined).split('\n');
+  const texts = array.values.map((values) => launchText(job, step, engine, values));
+  if (texts.every((t) => t === texts[0])) return texts[0].split('\n');
+  const lines = ['case "${SLURM_ARRAY_TASK_ID:-}" in'];
+  texts.forEach((text, index) => {
+    const [first, ...rest] = text.split('\n');
+    // Only the first line is indented: later lines of a multi-line command are the user's, verbatim.
+    lines.push(`${INDENT}${index})`, `${INDENT}${INDENT}${first}`, ...rest, `${INDENT}${INDENT};;`);
+  });
+  lines.push(
+    `${INDENT}*)`,
+    `${INDENT}${INDENT}echo "shifterflow: array task \${SLURM_ARRAY_TASK_ID:-(none)} is not one of job ${job.key}'s 0-${array.size - 1}" >&2`,
+    `${INDENT}${INDENT}exit 2`,
+    `${INDENT}${INDENT};;`,
+    'esac',
+  );
+  return lines;
+}
+
+/** `[srun ...] <engine words> COMMAND [&]` for one step and (matrix job) one array index. */
+function launchText(job: PlannedJob, step: PlannedStep, engine: ContainerEngine, values: Record<string, Scalar> | undefined): string {
+  const words: Word[] = [];
+  if (step.launch === 'srun') {
+    words.push('srun', '-N', String(step.nodes), '-n', String(step.tasks));
+    if (step.cpusPerTask !== undefined) words.push('-c', String(step.cpusPerTask));
+    if (step.mpi !== undefined) words.push(`--mpi=${step.mpi}`);
+    if (step.background) words.push('--overlap');
+  }
+  const env = step.env.map(([name, value]): [string, string] => [name, substituteMatrix(value, values)]);
+  const workdir = step.workdir !== undefined ? substituteMatrix(step.workdir, values) : undefined;
+  words.push(...engine.commandPrefix({ job, step, env, workdir }));
+  const command = commandText(step, values);
+  const line = `${words.map(renderWord).join(' ')} ${command}`;
+  if (!step.background) return line;
+  // A compound command (`a; b`, `a && b`, a comment, several lines) must go to the background whole.
+  return /[\n;&|#]/.test(command) ? `{ ${line}\n} &` : `${line} &`;
+}
+
+function commandText(step: PlannedStep, values: Record<string, Scalar> | undefined): string {
+  const command = step.command.replace(/\s+$/, '');
+  if (command === '') throw new RenderError(`step ${step.name} has an empty command`);
+  const trailing = /\\+$/.exec(command)?.[0].length ?? 0;
+  if (trailing % 2 === 1) throw new RenderError(`the command of step ${step.name} ends with a line continuation (\\)`);
+  return substituteInShell(command, MATRIX_REF, (m) => {
+    if (!values || !Object.prototype.hasOwnProperty.call(values, m[1])) throw new RenderError(`${m[0]} names no matrix key of this job`);
+    return matrixText(values[m[1]]);
+  });
+}
+
+function renderWord(w: Word): string {
+  return typeof w === 'string' ? quote(w) : quoteOption(w.option, w.value);
+}

@@ -1,0 +1,53 @@
+// The seam between the run loop and whoever runs jobs: Slurm (sbatch/squeue/sacct/scancel) or this
+// machine. Both take the same rendered batch script, so a workflow behaves the same in both places.
+
+import type { JobState } from './job-state';
+
+export interface Submission {
+  /** The workflow job's key (its name) and which attempt this is, from 1. */
+  job: string;
+  attempt: number;
+  /** Slurm job name (`<workflow>.<job>`). */
+  name: string;
+  /** Carries the run id and job key so a submission can be found again (no duplicates on retry/resume). */
+  comment: string;
+  /** Path of the rendered batch script inside the run directory. */
+  scriptPath: string;
+  /** External ids of the jobs this one waits for (afterok). */
+  dependsOn: string[];
+  /** Where the job's stdout/stderr go; `%a` is the array index where there is one. */
+  stdoutPath: string;
+  stderrPath: string;
+  workdir: string;
+  /** Environment for the submission (the executor adds its own). */
+  env?: Record<string, string>;
+}
+
+/** One row of a job's status: the job itself, or one task of an array. */
+export interface TaskStatus {
+  externalId: string;
+  arrayIndex?: number;
+  state: JobState;
+  exitCode?: number;
+  /** Signal that ended the batch script, if any. */
+  signal?: number;
+  nodes?: string;
+  submitTime?: string;
+  startTime?: string;
+  endTime?: string;
+  elapsedSeconds?: number;
+  reason?: string;
+}
+
+export interface Executor {
+  readonly name: string;
+  /** Submits and returns the external id; must not create a duplicate when retried after a transient error. */
+  submit(submission: Submission): Promise<string>;
+  /** ONE query for every listed id; rows for array tasks carry their index. */
+  poll(externalIds: string[]): Promise<TaskStatus[]>;
+  cancel(externalIds: string[]): Promise<void>;
+  /** The external id of a submission already made with this comment, if the executor still knows it. */
+  findByComment(comment: string): Promise<string | undefined>;
+  /** Releases what the executor holds (child processes, timers). */
+  close(): Promise<void>;
+}

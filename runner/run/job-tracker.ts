@@ -1,0 +1,61 @@
+// What the run knows about each job: its current attempt, external id, and the last status of each
+// of its tasks (one, or one per array index). Pure bookkeeping: no processes, no I/O.
+
+import type { TaskStatus } from './executor';
+import { isFinal, type JobState } from './job-state';
+
+export interface TrackedJob {
+  key: string;
+  needs: string[];
+  cacheKey: string;
+  attempt: number;
+  /** Attempts spent on failures the retry policy allowed (a dependent re-linked after a retry does not count). */
+  retriesUsed: number;
+  externalId?: string;
+  tasks: Map<number, TaskStatus>;
+  /** Array size, or undefined for a plain job. */
+  arraySize?: number;
+  /** Set once the job reached a final state for good (no retry will follow). */
+  settled?: JobState;
+}
+
+const TASK = (s: TaskStatus) => s.arrayIndex ?? -1;
+
+/** The job's state from its tasks: COMPLETED only when every task is; an array still going is RUNNING. */
+export function jobState(job: TrackedJob): JobState {
+  const states = [...job.tasks.values()].map((t) => t.state);
+  const allFinal = states.length >= (job.arraySize ?? 1) && states.every(isFinal);
+  if (allFinal) return states.find((s) => s !== 'COMPLETED') ?? 'COMPLETED';
+  if (states.some((s) => s === 'RUNNING' || s === 'COMPLETING' || isFinal(s))) return 'RUNNING';
+  return 'PENDING';
+}
+
+/** Applies a poll's rows; returns the rows that changed something (to journal and show). */
+export function applyStatuses(jobs: Map<string, TrackedJob>, rows: TaskStatus[]): { job: TrackedJob; status: TaskStatus }[] {
+  const byId = new Map<string, TrackedJob>();
+  for (const j of jobs.values()) if (j.externalId) byId.set(j.externalId, j);
+  const changed: { job: TrackedJob; status: TaskStatus }[] = [];
+  for (const row of rows) {
+    const job = byId.get(row.externalId);
+    if (!job) continue;
+    if (job.arraySize === undefined && row.arrayIndex !== undefined) continue;
+    const prev = job.tasks.get(TASK(row));
+    if (prev && prev.state === row.state && prev.exitCode === row.exitCode && prev.nodes === row.nodes) continue;
+    job.tasks.set(TASK(row), row);
+    changed.push({ job, status: row });
+  }
+  return changed;
+}
+
+/** Every job that needs `key`, directly or not, in the order given. */
+export function dependentsOf(key: string, order: TrackedJob[]): TrackedJob[] {
+  const hit = new Set([key]);
+  const out: TrackedJob[] = [];
+  for (const j of order) {
+    if (j.needs.some((n) => hit.has(n))) {
+      hit.add(j.key);
+      out.push(j);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,191 @@
+// The run loop: plan -> scripts -> images -> submissions -> states -> journal, for any executor.
+// Every job of the DAG is submitted up front with afterok dependencies (Slurm schedules; shifterflow
+// never does), then ONE status query per poll interval follows them all. Failures the retry policy
+// allows are resubmitted and their dependents re-linked. Resume reads the journal and never submits a
+// job that is finished (same cache key) or still alive.
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Plan } from '../plan/types';
+import { event, type RunEvent, type RunStatus } from './events';
+import type { Executor, Submission, TaskStatus } from './executor';
+import { applyStatuses, dependentsOf, jobState, type TrackedJob } from './job-tracker';
+import { isFinal } from './job-state';
+import { Journal, readJournal } from './journal';
+import type { RunDir } from './run-dir';
+import { writeTrace } from './trace';
+
+export interface RenderedJob {
+  key: string;
+  script: string;
+  cacheKey: string;
+}
+
+export interface RunOptions {
+  plan: Plan;
+  file: string;
+  rendered: RenderedJob[];
+  dir: RunDir;
+  executor: Executor;
+  /** Makes every image ready before anything is submitted; throws to stop the run with nothing submitted. */
+  prepareImages: (emit: (e: RunEvent) => void) => Promise<void>;
+  onEvent: (e: RunEvent) => void;
+  workdir: string;
+  /** Return after submission instead of following the jobs. */
+  detach?: boolean;
+  /** Adaptive poll interval bounds, ms. */
+  pollMs?: { min: number; max: number };
+  /** Resolves when the user asks to stop (Ctrl-C): active jobs are cancelled. */
+  cancelled?: Promise<void>;
+}
+
+export async function runWorkflow(o: RunOptions): Promise<RunStatus> {
+  const journal = new Journal(o.dir.journal);
+  const past = readJournal(o.dir.journal);
+  const emit = (e: RunEvent) => {
+    journal.append(e);
+    o.onEvent(e);
+  };
+  try {
+    const order: TrackedJob[] = o.plan.jobs.map((j) => {
+      const r = o.rendered.find((x) => x.key === j.key)!;
+      return { key: j.key, needs: j.needs, cacheKey: r.cacheKey, attempt: 0, retriesUsed: 0, tasks: new Map(), arraySize: j.array?.size };
+    });
+    const jobs = new Map(order.map((j) => [j.key, j]));
+    restore(jobs, past);
+    if (!past.some((e) => e.type === 'run-started')) {
+      emit(event('run-started', { runId: o.dir.id, workflow: o.plan.workflow, file: o.file, profile: o.plan.profile.name, executor: o.executor.name, jobs: order.map((j) => ({ key: j.key, cacheKey: j.cacheKey, needs: j.needs, arraySize: j.arraySize })) }));
+    }
+    for (const r of o.rendered) writeFileSync(scriptPath(o.dir, r.key), r.script, { mode: 0o600 });
+
+    await o.prepareImages(emit);
+
+    // Reattach to what is still alive, then submit everything else in topological order.
+    const alive = order.filter((j) => j.externalId && !isFinal(jobState(j)));
+    if (alive.length > 0) applyAndEmit(jobs, await o.executor.poll(alive.map((j) => j.externalId!)), emit);
+    for (const j of order) {
+      const state = j.externalId ? jobState(j) : undefined;
+      if (state === 'COMPLETED' && j.tasks.size > 0) continue;
+      if (state && !isFinal(state)) continue;
+      await submit(o, jobs, j, emit);
+    }
+    if (o.detach) return 'COMPLETED';
+    return await follow(o, jobs, order, emit);
+  } finally {
+    journal.close();
+  }
+}
+
+async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: TrackedJob[], emit: (e: RunEvent) => void): Promise<RunStatus> {
+  const { min, max } = o.pollMs ?? { min: 500, max: 5000 };
+  let interval = min;
+  let stop = false;
+  void o.cancelled?.then(() => {
+    stop = true;
+  });
+  for (;;) {
+    await Promise.race([sleep(interval), o.cancelled ?? new Promise(() => undefined)]);
+    if (stop) {
+      const active = order.filter((j) => j.externalId && !isFinal(jobState(j))).map((j) => j.externalId!);
+      await o.executor.cancel(active);
+      if (active.length > 0) applyAndEmit(jobs, await o.executor.poll(active), emit);
+      return finish(o, order, emit, 'CANCELLED');
+    }
+    const active = order.filter((j) => j.externalId && !j.settled);
+    const changed = applyAndEmit(jobs, await o.executor.poll(active.map((j) => j.externalId!)), emit);
+    interval = changed > 0 ? min : Math.min(max, Math.round(interval * 1.5));
+    for (const j of active) {
+      const state = jobState(j);
+      if (!isFinal(state)) continue;
+      if (state !== 'COMPLETED' && retryAllowed(o, j, state)) {
+        j.retriesUsed++;
+        emit(event('message', { level: 'warning', text: `${j.key} ended ${state}; retrying (${j.retriesUsed} of ${retryPolicy(o, j.key)!.attempts})` }));
+        await submit(o, jobs, j, emit);
+        for (const d of dependentsOf(j.key, order)) {
+          if (d.externalId && !isFinal(jobState(d))) await o.executor.cancel([d.externalId]);
+          await submit(o, jobs, d, emit);
+        }
+        interval = min;
+        continue;
+      }
+      j.settled = state;
+    }
+    if (order.every((j) => j.settled)) {
+      const failed = order.some((j) => j.settled !== 'COMPLETED');
+      return finish(o, order, emit, failed ? 'FAILED' : 'COMPLETED');
+    }
+  }
+}
+
+function finish(o: RunOptions, order: TrackedJob[], emit: (e: RunEvent) => void, status: RunStatus): RunStatus {
+  emit(event('run-finished', { status }));
+  writeTrace(o.dir, o.plan, readJournal(o.dir.journal));
+  void order;
+  return status;
+}
+
+function retryPolicy(o: RunOptions, key: string) {
+  return o.plan.jobs.find((j) => j.key === key)?.retry;
+}
+
+function retryAllowed(o: RunOptions, j: TrackedJob, state: string): boolean {
+  const policy = retryPolicy(o, j.key);
+  return !!policy && j.retriesUsed < policy.attempts && (policy.on as string[]).includes(state);
+}
+
+async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJob, emit: (e: RunEvent) => void): Promise<void> {
+  const planned = o.plan.jobs.find((p) => p.key === j.key)!;
+  j.attempt++;
+  j.tasks = new Map();
+  j.settled = undefined;
+  const comment = `shifterflow:${o.dir.id}:${j.key}:${j.attempt}`;
+  const deps = j.needs.map((n) => jobs.get(n)!).filter((d) => !(d.settled === 'COMPLETED' || (d.tasks.size > 0 && jobState(d) === 'COMPLETED')));
+  const sub: Submission = {
+    job: j.key,
+    attempt: j.attempt,
+    name: planned.slurmName,
+    comment,
+    scriptPath: scriptPath(o.dir, j.key),
+    dependsOn: deps.map((d) => d.externalId!),
+    stdoutPath: join(o.dir.logs, planned.array ? `${j.key}.${j.attempt}.%a.out` : `${j.key}.${j.attempt}.out`),
+    stderrPath: join(o.dir.logs, planned.array ? `${j.key}.${j.attempt}.%a.err` : `${j.key}.${j.attempt}.err`),
+    workdir: o.workdir,
+  };
+  // Look before submitting: a submission made just before a crash is found by its comment.
+  j.externalId = (await o.executor.findByComment(comment)) ?? (await o.executor.submit(sub));
+  emit(event('job-submitted', { job: j.key, attempt: j.attempt, externalId: j.externalId, cacheKey: j.cacheKey }));
+}
+
+function applyAndEmit(jobs: Map<string, TrackedJob>, rows: TaskStatus[], emit: (e: RunEvent) => void): number {
+  const changed = applyStatuses(jobs, rows);
+  for (const { job, status } of changed) {
+    emit(event('job-state', { job: job.key, attempt: job.attempt, externalId: status.externalId, arrayIndex: status.arrayIndex, state: status.state, exitCode: status.exitCode, nodes: status.nodes, start: status.startTime, end: status.endTime, elapsedSeconds: status.elapsedSeconds, reason: status.reason }));
+  }
+  return changed.length;
+}
+
+/** Rebuilds job knowledge from an earlier journal of this run (resume). A changed script starts over. */
+function restore(jobs: Map<string, TrackedJob>, past: RunEvent[]): void {
+  for (const e of past) {
+    if (e.type === 'job-submitted') {
+      const j = jobs.get(e.job);
+      if (!j || e.cacheKey !== j.cacheKey) continue;
+      j.attempt = e.attempt;
+      j.externalId = e.externalId;
+      j.tasks = new Map();
+    } else if (e.type === 'job-state') {
+      const j = jobs.get(e.job);
+      if (!j || j.externalId !== e.externalId) continue;
+      j.tasks.set(e.arrayIndex ?? -1, { externalId: e.externalId, arrayIndex: e.arrayIndex, state: e.state, exitCode: e.exitCode, nodes: e.nodes, startTime: e.start, endTime: e.end, elapsedSeconds: e.elapsedSeconds });
+    }
+  }
+  for (const j of jobs.values()) if (j.tasks.size > 0 && jobState(j) === 'COMPLETED') j.settled = 'COMPLETED';
+}
+
+export function scriptPath(dir: RunDir, key: string): string {
+  return join(dir.scripts, `${key}.sbatch`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

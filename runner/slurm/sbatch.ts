@@ -1,0 +1,66 @@
+// sbatch: the command line for one submission and the reading of its `--parsable` answer.
+
+import * as path from 'node:path';
+import type { Submission } from '../run/executor';
+import { assertJobIds } from './job-id';
+
+export interface SbatchArgvOptions {
+  /** Program to run (default `sbatch`). */
+  sbatch?: string;
+  /** `--clusters=` for multi-cluster sites. */
+  cluster?: string;
+  /** Extra options placed before the script (for example `--account=m1234`). */
+  extraArgs?: readonly string[];
+}
+
+/**
+ * `sbatch --parsable --kill-on-invalid-dep=yes [--dependency=afterok:1:2] --job-name=N --comment=C
+ *  --output=O --error=E --chdir=W SCRIPT`. An argv array: nothing here passes through a shell.
+ */
+export function sbatchArgv(sub: Submission, opts: SbatchArgvOptions = {}): string[] {
+  assertJobIds(sub.dependsOn);
+  for (const [what, value] of [
+    ['job name', sub.name],
+    ['comment', sub.comment],
+    ['output path', sub.stdoutPath],
+    ['error path', sub.stderrPath],
+    ['working directory', sub.workdir],
+    ['script path', sub.scriptPath],
+  ] as const) {
+    if (!value) throw new TypeError(`sbatch: the ${what} of job ${sub.job} is empty`);
+    if (/[\n\r\0]/.test(value)) throw new TypeError(`sbatch: the ${what} of job ${sub.job} contains a line break or NUL`);
+  }
+  const argv = [opts.sbatch ?? 'sbatch', '--parsable', '--kill-on-invalid-dep=yes'];
+  if (opts.cluster) argv.push(`--clusters=${opts.cluster}`);
+  const deps = [...new Set(sub.dependsOn)];
+  if (deps.length) argv.push(`--dependency=afterok:${deps.join(':')}`);
+  argv.push(
+    `--job-name=${sub.name}`,
+    `--comment=${sub.comment}`,
+    `--output=${sub.stdoutPath}`,
+    `--error=${sub.stderrPath}`,
+    `--chdir=${sub.workdir}`,
+    ...(opts.extraArgs ?? []),
+    // sbatch reads a relative script path from its own cwd (ours), and a leading '-' would be an option.
+    path.resolve(sub.scriptPath),
+  );
+  return argv;
+}
+
+export interface SbatchAnswer {
+  jobId: string;
+  cluster?: string;
+}
+
+/** `12345` or `12345;cluster` (the last such line: sbatch may print warnings before it). */
+export function parseSbatchOutput(stdout: string): SbatchAnswer | undefined {
+  const lines = stdout
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = /^(\d+)(?:;(\S+))?$/.exec(lines[i]);
+    if (m) return m[2] ? { jobId: m[1], cluster: m[2] } : { jobId: m[1] };
+  }
+  return undefined;
+}

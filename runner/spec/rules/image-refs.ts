@@ -1,0 +1,98 @@
+// SF010 SF011 SF024: what a Shifter image reference must look like and what it implies. Entries of
+// `images:` are grammar-checked by the schema; `image:` on defaults, jobs and steps is free text there
+// (it may be an alias), so a reference written inline gets its grammar checked here.
+
+import type { Finding, JsonPath } from '../finding';
+import { closest } from '../suggest';
+import { IMAGE_TYPES, REF_PATTERN, entryRef, imageUses, parseDockerTag, parseRef, resolveImage, type ImageUse } from './image-lookup';
+import { asArray, asRecord, type Rule } from './rule';
+
+/** Docker Hub is public: pulling from it without an ACL exposes nothing. */
+const PUBLIC_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+
+export const imageRefs: Rule = ({ value }) => {
+  const findings: Finding[] = [];
+  for (const [alias, entry] of Object.entries(asRecord(value.images) ?? {})) {
+    const at = entryRef(entry, ['images', alias]);
+    if (!at || !REF_PATTERN.test(at.ref)) continue;
+    findings.push(...versionAndCase(at.ref, at.path));
+    const acl = asRecord(entry);
+    if (asArray(acl?.users).length === 0 && asArray(acl?.groups).length === 0) {
+      const host = privateHost(at.ref);
+      if (host) {
+        findings.push({
+          code: 'SF024',
+          message: `Image "${alias}" (${at.ref}) comes from the registry ${host} but names no users or groups: once pulled, every user of the system can run it. Write it as { ref: ${at.ref}, users: [<your user name>] } (or groups:).`,
+          path: at.path,
+        });
+      }
+    }
+  }
+  for (const use of imageUses(value)) {
+    const resolved = resolveImage(value, use.text);
+    // Aliases were checked at their entry; names that are neither are references.ts's to report.
+    if (!resolved || resolved.alias !== undefined) continue;
+    if (!REF_PATTERN.test(use.text)) {
+      findings.push(invalid(use));
+      continue;
+    }
+    findings.push(...versionAndCase(use.text, use.path));
+    const host = privateHost(use.text);
+    if (host) {
+      findings.push({
+        code: 'SF024',
+        message: `Image ${use.text} comes from the registry ${host} and is written inline, so it cannot name users or groups: once pulled, every user of the system can run it. Define it under images: as { ref: ${use.text}, users: [<your user name>] } and use the alias here.`,
+        path: use.path,
+      });
+    }
+  }
+  return findings;
+};
+
+function invalid(use: ImageUse): Finding {
+  const finding: Finding = {
+    code: 'SF010',
+    message: `Image "${use.text}" is not a Shifter image reference: write TYPE:NAME:VERSION with TYPE docker, custom, id or local (for example docker:ubuntu:22.04), using only letters, digits and . _ / - in the name.`,
+    path: use.path,
+  };
+  const head = use.text.slice(0, use.text.indexOf(':'));
+  const type = IMAGE_TYPES.includes(head) ? undefined : closest(head, IMAGE_TYPES);
+  const candidate = type && type + use.text.slice(head.length);
+  if (candidate && REF_PATTERN.test(candidate)) {
+    finding.message = `Image "${use.text}" has an unknown type "${head}"; Shifter knows docker, custom, id and local. Did you mean ${candidate}?`;
+    finding.fix = { title: `Change to ${candidate}`, kind: 'replaceValue', yaml: candidate };
+  }
+  return finding;
+}
+
+/** Docker's own rules on a valid reference: a lowercase repository, and a version to pin. */
+function versionAndCase(ref: string, path: JsonPath): Finding[] {
+  const parsed = parseRef(ref);
+  if (parsed.type !== 'docker') return [];
+  const name = parseDockerTag(parsed.tag);
+  const out: Finding[] = [];
+  if (name.repository !== name.repository.toLowerCase()) {
+    const fixed = [parsed.explicitType ? 'docker:' : '', name.host ? `${name.host}/` : '', name.repository.toLowerCase(), name.version !== undefined ? `:${name.version}` : '', name.digest !== undefined ? `@${name.digest}` : ''].join('');
+    out.push({
+      code: 'SF010',
+      message: `Image ${ref} has capitals in its repository name "${name.repository}"; docker names are lowercase, so the pull would fail. Write ${fixed}.`,
+      path,
+      fix: { title: `Change to ${fixed}`, kind: 'replaceValue', yaml: fixed },
+    });
+  }
+  if (name.version === undefined && name.digest === undefined) {
+    out.push({
+      code: 'SF011',
+      message: `Image ${ref} has no version, so Shifter pulls :latest, which changes under you between runs. Pin the version you tested, for example ${ref}:1.0 (or write :latest to mean it).`,
+      path,
+    });
+  }
+  return out;
+}
+
+function privateHost(ref: string): string | undefined {
+  const parsed = parseRef(ref);
+  if (parsed.type !== 'docker') return undefined;
+  const host = parseDockerTag(parsed.tag).host;
+  return host !== undefined && !PUBLIC_HOSTS.has(host.toLowerCase()) ? host : undefined;
+}

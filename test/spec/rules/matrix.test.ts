@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { assertAt, assertFixes, assertNone, only, yaml } from './helpers';
+
+describe('rules: matrix variables (SF035)', () => {
+  it('reports a key the matrix does not have, with a fix to the closest one', () => {
+    const text = yaml`
+      version: 1
+      name: t
+      jobs:
+        a:
+          image: "docker:ubuntu:22.04"
+          matrix: { sample: [a, b] }
+          command: python analyze.py \${{ matrix.sampel }} --out x
+    `;
+    assertAt(text, 'SF035', '7:14');
+    const fixed = assertFixes(text, 'SF035');
+    assert.match(fixed, /command: "python analyze.py \$\{\{ matrix.sample \}\} --out x"/);
+  });
+
+  it('reports matrix use in a job without a matrix, in steps and env too', () => {
+    const text = yaml`
+      version: 1
+      name: t
+      jobs:
+        a:
+          image: "docker:ubuntu:22.04"
+          env: { SAMPLE: "\${{matrix.sample}}" }
+          steps:
+            - command: run \${{ matrix.x }}
+    `;
+    assertAt(text, 'SF035', ['6:20', '8:18']);
+  });
+
+  it('reports expressions other than matrix.NAME, which reach the shell as written', () => {
+    const text = yaml`
+      version: 1
+      name: t
+      jobs:
+        a:
+          image: "docker:ubuntu:22.04"
+          command: echo \${{ env.HOME }}
+    `;
+    assert.match(only(text, 'SF035').message, /bad substitution/);
+  });
+
+  it('accepts known keys, with any spacing', () => {
+    const text = yaml`
+      version: 1
+      name: t
+      jobs:
+        a:
+          image: "docker:ubuntu:22.04"
+          matrix: { sample: [a, b], n: [1, 2] }
+          command: run \${{ matrix.sample }} \${{matrix.n}} \${{   matrix.sample}} $HOME \${PATH}
+    `;
+    assertNone(text, 'SF035');
+  });
+});
