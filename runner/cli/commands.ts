@@ -5,6 +5,10 @@ import { validateCommand } from './validate-command';
 import { renderCommand } from './render-command';
 import { graphCommand } from './graph-command';
 import { runCommand } from './run-command';
+import { statusCommand } from './status-command';
+import { runsCommand } from './runs-command';
+import { logsCommand } from './logs-command';
+import { cancelCommand } from './cancel-command';
 
 type Command = (argv: string[]) => number | Promise<number>;
 
@@ -13,6 +17,10 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   render: { run: renderCommand, summary: 'print or write the sbatch scripts of a workflow (and submit.sh)' },
   graph: { run: graphCommand, summary: 'print the job graph (Mermaid or DOT)' },
   run: { run: runCommand, summary: 'run a workflow: images, submissions, tracking, journal' },
+  status: { run: statusCommand, summary: "show a run's jobs and states" },
+  runs: { run: runsCommand, summary: 'list the runs of this directory' },
+  logs: { run: logsCommand, summary: "print (or follow) a job's output" },
+  cancel: { run: cancelCommand, summary: 'cancel a run and its jobs' },
 };
 
 function usage(): string {

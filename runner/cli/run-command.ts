@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { formatDiagnostic } from '../spec/diagnostic';
 import { validateText } from '../spec/validate';
@@ -8,9 +7,10 @@ import { cacheKey } from '../plan/cache-key';
 import { renderJob } from '../render';
 import { LocalExecutor } from '../local/local-executor';
 import { event } from '../run/events';
-import type { Executor } from '../run/executor';
 import { createRunDir, runDirOf, listRuns } from '../run/run-dir';
 import { runWorkflow } from '../run/run-workflow';
+import { claimRun, releaseRun } from '../run/runner-lock';
+import { makeExecutor, pullShifterImages } from './executors';
 import { parse } from './args';
 import { jsonLines, plainLines } from './progress';
 import { readWorkflowFile } from './read-workflow';
@@ -55,8 +55,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (resumeId !== undefined && !existsSync(runDirOf(base, resumeId).journal)) throw new UserError(`no run "${resumeId}" under ${base}/.shifterflow/runs`);
   const dir = createRunDir(base, resumeId);
 
+  const other = claimRun(dir.root);
+  if (other !== undefined) throw new UserError(`run ${dir.id} is being followed by runner ${other}; use 'shifterflow status ${dir.id}' or 'shifterflow cancel ${dir.id}'`);
   const onEvent = values.json ? jsonLines(process.stdout) : plainLines(process.stderr);
-  const executor = makeExecutor(result.profile.executor, result.profile.engine);
+  const executor = makeExecutor(result.profile.executor, result.profile.engine, onEvent);
   let cancel!: () => void;
   const cancelled = new Promise<void>((r) => (cancel = r));
   process.once('SIGINT', cancel);
@@ -79,19 +81,16 @@ export async function runCommand(argv: string[]): Promise<number> {
           for (const img of plan.images) emit(event('image', { ref: img.ref, status: 'SKIPPED', message: 'engine none uses no image' }));
           return;
         }
-        throw new UserError('the slurm executor is not available in this build yet');
+        if (result.profile.engine === 'shifter') return pullShifterImages(plan, emit);
+        throw new UserError(`engine "${result.profile.engine}" cannot run on the Slurm executor yet`);
       },
     });
     if (!values.json) process.stderr.write(`run ${dir.id}: ${status} (${dir.root})\n`);
     return status === 'COMPLETED' ? 0 : status === 'CANCELLED' ? 130 : 1;
   } finally {
     await executor.close();
+    releaseRun(dir.root);
   }
-}
-
-function makeExecutor(kind: string, engine: string): Executor {
-  if (kind === 'local') return new LocalExecutor({ slots: availableParallelism(), engine: engine === 'auto' ? 'none' : engine });
-  throw new UserError(`executor "${kind}" is not available in this build yet; try --profile local`);
 }
 
 function pollBounds(spec: string | undefined, executor: string): { min: number; max: number } {

@@ -8,6 +8,14 @@
 
 import type { PlannedImage, PlannedJob, PlannedStep, PlannedVolume } from '../plan/types';
 
+/** Something an engine cannot express (a path its option syntax cannot carry). */
+export class EngineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
 /** `#SBATCH --name=value`; `doubleQuote` writes the value in double quotes (sbatch removes them). */
 export interface SbatchDirective {
   name: string;

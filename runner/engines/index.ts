@@ -2,23 +2,16 @@
 // here by implementing ContainerEngine (engine.ts) in a file of their own.
 
 import type { Engine, Profile } from '../profiles/profile';
-import type { ContainerEngine } from './engine';
+import { EngineError, type ContainerEngine } from './engine';
 import { shifterEngine } from './shifter';
 
 export type { ContainerEngine, ContainerEngineWithReadiness, InteractiveTarget, ReadinessCheck, SbatchDirective, StepLaunch, Word } from './engine';
-export { hasReadiness } from './engine';
+export { EngineError, hasReadiness } from './engine';
 export { shifterEngine, shifterVolumeEntry, shifterVolumeMap } from './shifter';
 
 const ENGINES: Partial<Record<Engine, ContainerEngine>> = {
   shifter: shifterEngine,
 };
-
-export class EngineError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'EngineError';
-  }
-}
 
 export function implementedEngines(): string[] {
   return Object.keys(ENGINES);

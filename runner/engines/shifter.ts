@@ -8,7 +8,20 @@
 //   by every shifter in the job (SHIFTER_VOLUME), so steps never repeat them.
 
 import type { PlannedImage, PlannedJob, PlannedVolume } from '../plan/types';
-import type { ContainerEngineWithReadiness, InteractiveTarget, ReadinessCheck, SbatchDirective, StepLaunch, Word } from './engine';
+import { EngineError, type ContainerEngineWithReadiness, InteractiveTarget, ReadinessCheck, SbatchDirective, StepLaunch, Word } from './engine';
+
+/**
+ * A path Shifter mounts as written: absolute, only the characters it keeps ([A-Za-z0-9_.+-/]; it
+ * silently drops others), no `:` or `;` (they separate fields and entries), no `..`.
+ */
+const SHIFTER_PATH = /^\/[A-Za-z0-9_.+\/-]*$/;
+
+function checkPath(path: string, what: string): string {
+  if (!SHIFTER_PATH.test(path) || path.split('/').includes('..')) {
+    throw new EngineError(`volume ${what} ${JSON.stringify(path)} cannot be given to Shifter as written: it must be an absolute path of letters, digits and _ . + - / without ..`);
+  }
+  return path;
+}
 
 /** One Shifter volume map entry: `source:target[:ro][:perNodeCache=size=N[,bs=N][,fs=xfs][,method=loop]]`. */
 export function shifterVolumeEntry(v: PlannedVolume): string {
@@ -22,7 +35,7 @@ export function shifterVolumeEntry(v: PlannedVolume): string {
     if (c.method !== undefined) opts.push(`method=${c.method}`);
     flags.push(`perNodeCache=${opts.join(',')}`);
   }
-  return [v.source, v.target, ...flags].join(':');
+  return [checkPath(v.source, `${v.name} source`), checkPath(v.target, `${v.name} target`), ...flags].join(':');
 }
 
 /** Every mount in one value, `;`-separated, as one --volume takes them. */

@@ -26,7 +26,7 @@
 // generated helper functions turn `set -u` on for themselves only (`local -`).
 
 import { engineForProfile } from '../engines';
-import type { ContainerEngine, Word } from '../engines/engine';
+import { EngineError, type ContainerEngine, type Word } from '../engines/engine';
 import { MATRIX_REF, matrixText, substituteMatrix } from '../plan/matrix';
 import { PlanError } from '../plan/plan-error';
 import type { Plan, PlannedJob, PlannedStep, Scalar } from '../plan/types';
@@ -40,7 +40,7 @@ export function renderJob(job: PlannedJob, plan: Plan, engine: ContainerEngine =
   try {
     return [...directives(job, plan, engine), '', ...header(job, plan), ...body(job, engine)].join('\n') + '\n';
   } catch (err) {
-    if (err instanceof QuoteError || err instanceof PlanError) throw new RenderError(`job ${job.key}: ${err.message}`);
+    if (err instanceof QuoteError || err instanceof PlanError || err instanceof EngineError) throw new RenderError(`job ${job.key}: ${err.message}`);
     throw err;
   }
 }

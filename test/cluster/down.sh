@@ -28,35 +28,50 @@ if daemon_running slurmctld && [ -f "$SF_CONF" ]; then
   fi
 fi
 
-# Nodes: the pid file holds "PID slurmd MNTNS". Stop slurmd, then kill whatever still lives in the
-# node's mount namespace (slurmstepd, job tasks) and their descendants (containers).
-for f in "$SF_PIDS"/slurmd-*.pid; do
+# Nodes (and the registry, independent of everything): SIGTERM all at once. The node pid file holds
+# "PID slurmd MNTNS"; once slurmd is gone, whatever still lives in the node's mount namespace
+# (slurmstepd, job tasks) and their descendants (containers) is killed.
+term_pids=""; namespaces=""; hostns=$(readlink /proc/self/ns/mnt)
+for f in "$SF_PIDS"/slurmd-*.pid "$SF_PIDS"/registry.pid; do
   [ -e "$f" ] || continue
   name=$(basename "$f" .pid)
   read -r _ _ mntns <"$f" || true
-  stop_daemon "$name" 10
-  if [ -n "${mntns:-}" ] && [ "$mntns" = "$(readlink /proc/self/ns/mnt)" ]; then
-    log "WARNING: $f names the host's own mount namespace; not sweeping it"
-  elif [ -n "${mntns:-}" ]; then
-    for round in 1 2 3 4 5 6 7 8 9 10; do
-      pids=$(ns_procs "$mntns")
-      [ -n "$pids" ] || break
-      [ "$round" -gt 1 ] || log "${name#slurmd-}: killing $(echo "$pids" | wc -l) leftover process(es) of the node"
-      # shellcheck disable=SC2086
-      kill -KILL $pids 2>/dev/null || true
-      sleep 0.2
-    done
-    [ -z "$(ns_procs "$mntns")" ] || log "WARNING: processes of node ${name#slurmd-} survive: $(ns_procs "$mntns" | tr '\n' ' ')"
+  if [ -n "${mntns:-}" ] && [ "$mntns" != "$hostns" ]; then namespaces+=" $mntns"; fi
+  if pid=$(pidfile_pid "$name"); then
+    log "stopping $name (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    term_pids+=" $pid"
   fi
 done
-rm -f "$SF_PIDS"/slurmd-*.pid
+# shellcheck disable=SC2086
+if [ -n "$term_pids" ] && ! wait_gone 10 $term_pids; then
+  log "still alive after 10s, SIGKILL:$term_pids"
+  # shellcheck disable=SC2086
+  kill -KILL $term_pids 2>/dev/null || true
+fi
+if [ -n "$namespaces" ]; then
+  for round in 1 2 3 4 5 6 7 8 9 10; do
+    # shellcheck disable=SC2086
+    pids=$(ns_procs $namespaces)
+    [ -n "$pids" ] || break
+    [ "$round" -gt 1 ] || log "killing $(echo "$pids" | wc -l) leftover process(es) of the nodes"
+    # shellcheck disable=SC2086
+    kill -KILL $pids 2>/dev/null || true
+    sleep 0.2
+  done
+  # shellcheck disable=SC2086
+  [ -z "$(ns_procs $namespaces)" ] || log "WARNING: node processes survive: $(ns_procs $namespaces | tr '\n' ' ')"
+fi
+for n in $SF_NODES; do rm -f "$SF_PIDS/slurmd-$n.pid"; done; rm -f "$SF_PIDS/registry.pid"
 
-stop_daemon registry 10
 stop_daemon slurmctld 15
 stop_daemon slurmdbd 15
 stop_daemon mariadb 30
 stop_daemon munged 10
-rm -f "$SF_PIDS"/*.pid "$SF_RUN"/*.pid
+# only our own pid files: other test components may keep theirs in the state dir too
+for n in munged mariadb slurmdbd slurmctld registry $SF_NODES; do
+  rm -f "$SF_PIDS/$n.pid" "$SF_PIDS/slurmd-$n.pid" "$SF_RUN/$n.daemon.pid" "$SF_RUN/slurmd-$n.daemon.pid"
+done
 
 # Leftovers check: no process of ours, no mount under the state dir or the global root.
 sleep 0.2

@@ -140,30 +140,19 @@ stop_daemon() {
   rm -f "$SF_PIDS/$name.pid"
 }
 
-# ns_procs MNTNS: PIDs of every process in mount namespace MNTNS (e.g. "mnt:[4026532201]") and of all
-# their descendants (containers started inside a node have mount namespaces of their own).
+# ns_procs MNTNS...: PIDs of every live process in the mount namespaces MNTNS (e.g. "mnt:[4026532201]"
+# or 4026532201) and of all their descendants (containers started in a node have their own mount ns).
 ns_procs() {
-  local ns=$1 p pid ppid stat rest
-  declare -A parent=() member=()
-  for p in /proc/[0-9]*; do
-    pid=${p#/proc/}
-    stat=$(cat "$p/stat" 2>/dev/null) || continue
-    rest=${stat##*) }            # after "pid (comm) ": "state ppid ..."
-    ppid=$(echo "$rest" | cut -d' ' -f2)
-    parent[$pid]=$ppid
-    [ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$ns" ] && member[$pid]=1
-  done
-  local changed=1
-  while [ "$changed" = 1 ]; do
-    changed=0
-    for pid in "${!parent[@]}"; do
-      if [ -z "${member[$pid]:-}" ] && [ -n "${member[${parent[$pid]}]:-}" ]; then
-        member[$pid]=1; changed=1
-      fi
-    done
-  done
-  for pid in "${!member[@]}"; do pid_alive "$pid" && echo "$pid"; done
-  return 0
+  local want=" " n
+  for n in "$@"; do want+="${n//[^0-9]/} "; done
+  ps -e -o pid=,ppid=,mntns=,stat= | awk -v want="$want" '
+    { pid[NR]=$1; ppid[NR]=$2; st[NR]=$4; if (index(want, " " $3 " ")) member[$1]=1 }
+    END {
+      do { changed=0
+        for (i=1;i<=NR;i++) if (!(pid[i] in member) && (ppid[i] in member)) { member[pid[i]]=1; changed=1 }
+      } while (changed)
+      for (i=1;i<=NR;i++) if ((pid[i] in member) && st[i] !~ /^Z/) print pid[i]
+    }'
 }
 
 node_port() { echo $((SF_NODE_PORT_BASE + ${1#n} - 1)); }

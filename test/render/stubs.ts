@@ -1,7 +1,8 @@
 // Argument-printing stand-ins for srun, shifter, sbatch and shifterimg, put first on PATH to run
 // rendered scripts without a cluster. Each records its argv (NUL-separated, one file per call) and
-// then behaves just enough like the real program: srun and shifter drop their own options and exec
-// the command (so $! of a background step is the command's own pid), sbatch prints a job id.
+// then behaves just enough like the real program: srun drops its options and runs the command as its
+// step (in a process group of its own; a TERM to srun ends the whole step, as Slurm does), shifter
+// drops its options and execs the command, sbatch prints a job id.
 
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ const RECORD = `rec() { local f="$SF_STUB_LOG/\${EPOCHREALTIME/./}-$$-$RANDOM"; 
 
 const STUBS: Record<string, string> = {
   srun: `${RECORD}
+step=
+trap 'if [ -n "$step" ]; then kill -TERM -- "-$step" "$step" 2>/dev/null; fi; exit 143' TERM INT
 rec srun "$@"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -20,7 +23,9 @@ while [ $# -gt 0 ]; do
     *) break ;;
   esac
 done
-exec "$@"`,
+setsid "$@" &
+step=$!
+wait "$step"`,
   shifter: `${RECORD}
 rec shifter "$@"
 while [ $# -gt 0 ]; do

@@ -352,7 +352,16 @@ function registryRef(tag) {
 
 function lastLine(s) {
   const lines = String(s).trim().split('\n').filter(Boolean);
-  return lines.length ? lines[lines.length - 1].replace(/^time="[^"]*" level=\w+ msg=/, '') : '';
+  if (!lines.length) return '';
+  let line = lines[lines.length - 1].replace(/^time="[^"]*" level=\w+ msg=/, '');
+  if (line.startsWith('"')) {
+    try {
+      line = JSON.parse(line);
+    } catch {
+      /* keep it as it is */
+    }
+  }
+  return line;
 }
 
 function readBlob(layout, digest) {

@@ -6,7 +6,7 @@
 // bubblewrap invocation into PLAN_DIR; bin/shifter then exec()s bubblewrap with it, so the command runs
 // as the calling user, in the caller's process (no daemon, no PID namespace), as with the real one.
 //
-// usage (internal): node shifter.js PLAN_DIR ARGV0 [shifter options] [command [args...]]
+// usage (internal): node shifter.js PLAN_DIR ARGV0   (the arguments are read from PLAN_DIR/argv, NUL-separated)
 
 const fs = require('fs');
 const path = require('path');
@@ -622,7 +622,13 @@ async function plan(planDir, argv0, args) {
 }
 
 async function main(argv) {
-  const [planDir, argv0, ...args] = argv;
+  const [planDir, argv0, ...rest] = argv;
+  let args = rest;
+  // bin/shifter passes the user's arguments NUL-separated in PLAN_DIR/argv (see there)
+  if (planDir && fs.existsSync(path.join(planDir, 'argv'))) {
+    const raw = fs.readFileSync(path.join(planDir, 'argv'), 'utf8');
+    args = raw === '' ? [] : raw.slice(0, -1).split('\0');
+  }
   try {
     return await plan(planDir, argv0 || 'shifter', args);
   } catch (e) {

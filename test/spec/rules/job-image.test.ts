@@ -50,3 +50,15 @@ describe('rules: job image (SF037)', () => {
     assertNone('version: 1\nname: t\ndefaults: { image: "docker:ubuntu:22.04" }\njobs:\n  a: { command: run }\n', 'SF037');
   });
 });
+
+describe('rules: job image (SF037) beside other findings', () => {
+  it('leaves a misspelled image to the schema (SF002)', () => {
+    const text = 'version: 1\nname: t\njobs:\n  a:\n    imgae: "docker:ubuntu:22.04"\n    command: run\n';
+    assertAt(text, 'SF002', '5:5');
+    assertNone(text, 'SF037');
+  });
+
+  it('asks for no image when the profile runs commands without a container engine', () => {
+    assertNone('version: 1\nname: t\nprofile: { base: local, engine: none }\njobs:\n  a: { command: run }\n', 'SF037');
+  });
+});

@@ -38,7 +38,7 @@ describe('rules: volumes of a job (SF023 SF025)', () => {
   });
 
   describe('SF025 volume without image', () => {
-    it('reports a job with volumes and no job image, even when its steps have images', () => {
+    it('reports a job with volumes and no image anywhere', () => {
       const text = yaml`
         version: 1
         name: t
@@ -48,15 +48,17 @@ describe('rules: volumes of a job (SF023 SF025)', () => {
           j:
             volumes: [a]
             steps:
-              - { image: "docker:ubuntu:22.04", command: run }
+              - { command: run }
       `;
       assertAt(text, 'SF025', '7:5');
       assert.match(only(text, 'SF025').message, /#SBATCH --image/);
     });
 
-    it('accepts a job image from the job or from defaults', () => {
+    it('accepts an image from the job, from defaults, or from a step (the plan takes the first)', () => {
       const volumes = 'volumes:\n  a: { source: /global/a, target: /data }\n';
-      assertNone(`version: 1\nname: t\n${volumes}jobs:\n  j: { image: "docker:ubuntu:22.04", command: run, volumes: [a] }\n`, 'SF025');
+      const text = (jobs: string) => `version: 1\nname: t\n${volumes}jobs:\n${jobs}`;
+      assertNone(text(`  j:\n    volumes: [a]\n    steps:\n      - { command: one }\n      - { image: "docker:ubuntu:22.04", command: two }\n`), 'SF025');
+      assertNone(text(`  j: { image: "docker:ubuntu:22.04", command: run, volumes: [a] }\n`), 'SF025');
       assertNone(`version: 1\nname: t\ndefaults: { image: "docker:ubuntu:22.04" }\n${volumes}jobs:\n  j: { command: run, volumes: [a] }\n`, 'SF025');
     });
   });

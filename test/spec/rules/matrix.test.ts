@@ -43,6 +43,31 @@ describe('rules: matrix variables (SF035)', () => {
     assert.match(only(text, 'SF035').message, /bad substitution/);
   });
 
+  it('reports matrix use in a workdir, and in inherited env once, at the value', () => {
+    const text = yaml`
+      version: 1
+      name: t
+      env: { OUT: "/tmp/\${{ matrix.sample }}" }
+      defaults: { image: "docker:ubuntu:22.04" }
+      jobs:
+        a: { matrix: { sample: [x] }, command: run }
+        b: { command: run, workdir: "/tmp/\${{ matrix.n }}" }
+        c: { command: run }
+    `;
+    assertAt(text, 'SF035', ['3:13', '7:31']);
+    assert.match(only(text.replace(/workdir: .*\}/, 'workdir: /tmp }'), 'SF035').message, /in env.OUT \(inherited by job "b"\)/);
+  });
+
+  it('leaves other expressions alone outside commands', () => {
+    const text = yaml`
+      version: 1
+      name: t
+      jobs:
+        a: { image: "docker:ubuntu:22.04", command: run, env: { T: "\${{ github.sha }}" } }
+    `;
+    assertNone(text, 'SF035');
+  });
+
   it('accepts known keys, with any spacing', () => {
     const text = yaml`
       version: 1

@@ -37,26 +37,13 @@ describe('rules: MPI module (SF040)', () => {
     assertAt(text, 'SF040', '9:30', opts);
   });
 
-  it('warns when modules: [none] keeps the site MPI out of an MPI job, with a fix', () => {
-    const text = yaml`
-      version: 1
-      name: t
-      jobs:
-        a:
-          image: "docker:myorg/mpich-app:1.0"
-          mpi: true
-          modules: [none]
-          command: run
-    `;
-    assertAt(text, 'SF040', '7:14', opts);
-    assert.match(assertFixes(text, 'SF040', opts), /modules: \[mpich\]/);
-  });
-
   it('reports a module list in defaults once, without a fix that would change every job', () => {
     const text = yaml`
       version: 1
       name: t
-      defaults: { modules: [none], image: "docker:myorg/mpich-app:1.0" }
+      defaults: { modules: [mpich], image: ompi }
+      images:
+        ompi: { ref: "docker:myorg/openmpi-app:1.0", mpi: own }
       jobs:
         a: { mpi: true, command: run }
         b: { mpi: true, command: run }
@@ -65,7 +52,7 @@ describe('rules: MPI module (SF040)', () => {
     assert.equal(only(text, 'SF040', opts).fix, undefined);
   });
 
-  it('accepts MPICH images, own-MPI images without the module, and jobs without MPI', () => {
+  it('accepts MPICH images (modules: [none] too: the plan puts mpich in its place), own-MPI images without the module, and jobs without MPI', () => {
     const text = yaml`
       version: 1
       name: t
@@ -78,6 +65,7 @@ describe('rules: MPI module (SF040)', () => {
         b: { image: ompi, mpi: true, command: run }
         c: { image: plain, modules: [none], command: run }
         d: { image: app, mpi: pmix, modules: [gpu, mpich], command: run }
+        e: { image: app, mpi: true, modules: [none], command: run }
     `;
     assertNone(text, 'SF040', opts);
   });

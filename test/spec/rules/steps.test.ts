@@ -65,7 +65,31 @@ describe('rules: steps (SF034 SF036 SF047)', () => {
       assert.match(only(text, 'SF036').message, /ENTRYPOINT/);
     });
 
-    it('accepts a command, steps, or an explicit entrypoint', () => {
+    it('reports an entrypoint alone too: the plan needs a command', () => {
+      const text = yaml`
+        version: 1
+        name: t
+        defaults: { image: "docker:ubuntu:22.04" }
+        jobs:
+          c: { entrypoint: true }
+      `;
+      assertAt(text, 'SF036', '5:3');
+    });
+
+    it('leaves a misspelled command to the schema (SF002) instead of repeating it', () => {
+      const text = yaml`
+        version: 1
+        name: t
+        defaults: { image: "docker:ubuntu:22.04" }
+        jobs:
+          a:
+            comand: run
+      `;
+      assertAt(text, 'SF002', '6:5');
+      assertNone(text, 'SF036');
+    });
+
+    it('accepts a command or steps', () => {
       const text = yaml`
         version: 1
         name: t
@@ -73,7 +97,6 @@ describe('rules: steps (SF034 SF036 SF047)', () => {
         jobs:
           a: { command: run }
           b: { steps: [{ command: run }] }
-          c: { entrypoint: true }
       `;
       assertNone(text, 'SF036');
     });

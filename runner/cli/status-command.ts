@@ -1,0 +1,28 @@
+import { parse } from './args';
+import { selectRun } from './run-select';
+
+export const STATUS_USAGE = `Usage: shifterflow status [RUN] [--json]
+
+Shows each job of a run (the latest run when RUN is omitted) with its Slurm id and state.
+Exits 0 when the run completed, 1 when it failed or was cancelled, 3 while it is still going.`;
+
+export function statusCommand(argv: string[]): number {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' } }, STATUS_USAGE);
+  if (values.help) {
+    process.stdout.write(STATUS_USAGE + '\n');
+    return 0;
+  }
+  const { summary } = selectRun(process.cwd(), positionals[0]);
+  if (values.json) {
+    process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  } else {
+    process.stdout.write(`run ${summary.runId}: ${summary.workflow} ${summary.status} (${summary.executor})\n`);
+    const width = Math.max(...summary.jobs.map((j) => j.key.length), 3);
+    for (const j of summary.jobs) {
+      const tasks = j.arraySize ? `  ${j.tasks.filter((t) => t.state === 'COMPLETED').length}/${j.arraySize} tasks` : '';
+      const exit = j.exitCode !== undefined && j.state !== 'COMPLETED' ? `  exit ${j.exitCode}` : '';
+      process.stdout.write(`  ${j.key.padEnd(width)}  ${String(j.externalId ?? '-').padEnd(10)}  ${j.state}${exit}${tasks}${j.attempt > 1 ? `  attempt ${j.attempt}` : ''}\n`);
+    }
+  }
+  return summary.status === 'COMPLETED' ? 0 : summary.status === 'RUNNING' ? 3 : 1;
+}
