@@ -83,16 +83,22 @@ function header(job: PlannedJob, plan: Plan): string[] {
 // ---- the steps ------------------------------------------------------------------------------------
 
 const HELPERS = `# Every step is checked: a failed foreground step stops the job at once (background steps are
-# killed); background steps are waited for at the end; the exit status is non-zero if any step
-# failed, so that Slurm records the job as FAILED.
+# killed, with what they started); background steps are waited for at the end; the exit status is
+# non-zero if any step failed, so that Slurm records the job as FAILED.
 sf_names=()
 sf_pids=()
 sf_started() { sf_names+=("$1"); sf_pids+=("$2"); }
+sf_tree() {
+  local child
+  echo "$1"
+  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do sf_tree "$child"; done
+}
 sf_check() {
   local -; set -u
   [ "$2" -eq 0 ] && return 0
   echo "shifterflow: step $1 failed with exit status $2" >&2
-  [ "\${#sf_pids[@]}" -eq 0 ] || kill "\${sf_pids[@]}" 2>/dev/null
+  local pid
+  for pid in "\${sf_pids[@]}"; do kill $(sf_tree "$pid") 2>/dev/null; done
   exit "$2"
 }
 sf_wait() {

@@ -13,6 +13,8 @@ import { applyStatuses, dependentsOf, jobState, type TrackedJob } from './job-tr
 import { isFinal } from './job-state';
 import { Journal, readJournal } from './journal';
 import type { RunDir } from './run-dir';
+import { renderReport } from './report';
+import { summarize } from './run-summary';
 import { writeTrace } from './trace';
 
 export interface RenderedJob {
@@ -89,7 +91,7 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
       const active = order.filter((j) => j.externalId && !isFinal(jobState(j))).map((j) => j.externalId!);
       await o.executor.cancel(active);
       if (active.length > 0) applyAndEmit(jobs, await o.executor.poll(active), emit);
-      return finish(o, order, emit, 'CANCELLED');
+      return finish(o, emit, 'CANCELLED');
     }
     const active = order.filter((j) => j.externalId && !j.settled);
     const changed = applyAndEmit(jobs, await o.executor.poll(active.map((j) => j.externalId!)), emit);
@@ -112,15 +114,17 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
     }
     if (order.every((j) => j.settled)) {
       const failed = order.some((j) => j.settled !== 'COMPLETED');
-      return finish(o, order, emit, failed ? 'FAILED' : 'COMPLETED');
+      return finish(o, emit, failed ? 'FAILED' : 'COMPLETED');
     }
   }
 }
 
-function finish(o: RunOptions, order: TrackedJob[], emit: (e: RunEvent) => void, status: RunStatus): RunStatus {
+function finish(o: RunOptions, emit: (e: RunEvent) => void, status: RunStatus): RunStatus {
   emit(event('run-finished', { status }));
-  writeTrace(o.dir, o.plan, readJournal(o.dir.journal));
-  void order;
+  const events = readJournal(o.dir.journal);
+  writeTrace(o.dir, o.plan, events);
+  const summary = summarize(events);
+  if (summary) writeFileSync(o.dir.report, renderReport(summary, events), { mode: 0o600 });
   return status;
 }
 

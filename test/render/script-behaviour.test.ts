@@ -55,6 +55,8 @@ describe('render: script behaviour under bash', function () {
       script({
         steps: steps(
           { name: 'manager', command: `sh -c 'sleep 20; touch ${late}'`, background: true },
+          { name: 'simple', command: 'sleep 20', background: true },
+          { name: 'compound', command: `sleep 20; touch ${late}`, background: true },
           { name: 'workers', command: 'sh -c "exit 4"' },
           { name: 'never', command: `touch ${late}` },
         ),

@@ -17,6 +17,7 @@
 //   SHIFTER_GATEWAY_PHASE_DELAY     minimum seconds of each of PENDING, PULLING, CONVERSION (fast: 0.3)
 //   SHIFTER_GATEWAY_DELAYS          "pending,pulling,conversion" seconds, overrides the above
 //   SHIFTER_GATEWAY_PULL_UPDATE_TIMEOUT  seconds before a READY (or FAILURE) image is pulled again (300)
+//   SHIFTER_GATEWAY_FAILURE_RETRY   seconds before a FAILURE may be pulled again (= PULL_UPDATE_TIMEOUT)
 //   SHIFTER_GATEWAY_SYSTEMS         comma list of system names served, or * (sfcluster)
 //   SHIFTER_GATEWAY_ADMINS          comma list of uids/user names allowed to expire (0)
 //   SHIFTER_GATEWAY_WORKERS         concurrent pulls (2)
@@ -64,6 +65,13 @@ const CFG = {
   bytesPerSecPull: MODE === 'realistic' ? 50e6 : Infinity,
   bytesPerSecConvert: MODE === 'realistic' ? 20e6 : Infinity,
   pullUpdateTimeout: env.SHIFTER_GATEWAY_PULL_UPDATE_TIMEOUT !== undefined ? Number(env.SHIFTER_GATEWAY_PULL_UPDATE_TIMEOUT) : 300,
+  // the genuine gateway keeps a FAILURE for PullUpdateTimeout too; tests may want to retry sooner
+  failureRetry:
+    env.SHIFTER_GATEWAY_FAILURE_RETRY !== undefined
+      ? Number(env.SHIFTER_GATEWAY_FAILURE_RETRY)
+      : env.SHIFTER_GATEWAY_PULL_UPDATE_TIMEOUT !== undefined
+        ? Number(env.SHIFTER_GATEWAY_PULL_UPDATE_TIMEOUT)
+        : 300,
   systems: (env.SHIFTER_GATEWAY_SYSTEMS || 'sfcluster')
     .split(',')
     .map((s) => s.trim())
@@ -207,7 +215,7 @@ function findReady(system, itype, tag) {
 function updateStates() {
   const t = now();
   const before = db.images.length;
-  db.images = db.images.filter((r) => !(r.status === 'FAILURE' && t > (r.last_pull || 0) + CFG.pullUpdateTimeout));
+  db.images = db.images.filter((r) => !(r.status === 'FAILURE' && t > (r.last_pull || 0) + CFG.failureRetry));
   if (db.images.length !== before) saveState();
 }
 
@@ -218,7 +226,7 @@ function pullable(rec) {
   if (rec.last_pull === undefined) return true;
   const nextpull = CFG.pullUpdateTimeout + rec.last_pull;
   if (rec.status === 'READY' && now() > nextpull) return true;
-  if (rec.status === 'FAILURE' && now() > nextpull) return true;
+  if (rec.status === 'FAILURE' && now() > CFG.failureRetry + rec.last_pull) return true;
   if (rec.status !== 'READY' && rec.last_heartbeat !== undefined && now() - rec.last_heartbeat > 3600) return true;
   return false;
 }
@@ -688,7 +696,7 @@ function main() {
     const addr = server.address();
     if (CFG.pidFile) fs.writeFileSync(CFG.pidFile, `${process.pid} node\n`);
     log(
-      `listening on http://${addr.address}:${addr.port} (store ${CFG.store}, registry ${CFG.registry}, mode ${CFG.mode}, delays ${JSON.stringify(CFG.delays)}, PullUpdateTimeout ${CFG.pullUpdateTimeout}s, systems ${CFG.systems.join(',')})`,
+      `listening on http://${addr.address}:${addr.port} (store ${CFG.store}, registry ${CFG.registry}, mode ${CFG.mode}, delays ${JSON.stringify(CFG.delays)}, PullUpdateTimeout ${CFG.pullUpdateTimeout}s, FAILURE retry ${CFG.failureRetry}s, systems ${CFG.systems.join(',')})`,
     );
     process.stdout.write(`listening ${addr.address}:${addr.port}\n`);
     pump();

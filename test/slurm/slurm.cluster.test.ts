@@ -37,6 +37,8 @@ describe('SlurmExecutor on the real cluster @cluster', function () {
 
   after(async () => {
     await ex?.close();
+    // Kept for a look when asked (SF_KEEP_TEST_DIRS=1): scripts, outputs, the unreachable.conf.
+    if (dir && !process.env.SF_KEEP_TEST_DIRS) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   function script(name: string, body: string, directives: string[] = []): string {

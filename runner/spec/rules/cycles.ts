@@ -28,19 +28,21 @@ export const cycles: Rule = ({ value }) => {
     // Iterative, so that a long chain of jobs cannot overflow the stack.
     const path: string[] = [root];
     const next: number[] = [0];
+    const depth = new Map<string, number>([[root, 0]]);
     while (path.length > 0) {
       const at = path[path.length - 1];
       const out = edges.get(at)!;
       const i = next[next.length - 1]++;
       if (i >= out.length) {
         done.add(at);
+        depth.delete(at);
         path.pop();
         next.pop();
         continue;
       }
       const edge = out[i];
-      const onPath = path.indexOf(edge.to);
-      if (onPath >= 0) {
+      const onPath = depth.get(edge.to);
+      if (onPath !== undefined) {
         const cycle = [...path.slice(onPath), edge.to].join(' -> ');
         findings.push({
           code: 'SF033',
@@ -48,6 +50,7 @@ export const cycles: Rule = ({ value }) => {
           path: ['jobs', at, 'needs', edge.index],
         });
       } else if (!done.has(edge.to)) {
+        depth.set(edge.to, path.length);
         path.push(edge.to);
         next.push(0);
       }

@@ -24,7 +24,9 @@ export const qos: Rule = ({ value, profile }) => {
       const sn = asCount(asRecord(s)?.nodes);
       if (sn !== undefined && sn > 1) findings.push(shared(`Step #${i + 1} of job "${entry.name}" asks for ${sn} nodes on the shared ${where}`, [...entry.path, 'steps', i, 'nodes']));
     });
-    if (steps) continue;
+    // An MPI job asks for srun on purpose.
+    const mpi = entry.job.mpi;
+    if (steps || mpi === true || mpi === 'pmi2' || mpi === 'pmix') continue;
     for (const key of ['tasks', 'tasksPerNode']) {
       const count = asCount(entry.job[key]);
       if (count === undefined || count <= 1) continue;

@@ -117,7 +117,7 @@ describe('rules: qos (SF041 SF042 SF048)', () => {
       assert.equal(only(text, 'SF048').severity, 'warning');
     });
 
-    it('accepts steps on the shared qos, one task, and tasks on other qos', () => {
+    it('accepts steps on the shared qos, one task, MPI jobs, and tasks on other qos', () => {
       const text = yaml`
         version: 1
         name: t
@@ -126,6 +126,7 @@ describe('rules: qos (SF041 SF042 SF048)', () => {
           a: { qos: shared, tasks: 1, command: run }
           b: { qos: shared, tasks: 4, steps: [{ command: run }] }
           c: { qos: regular, tasks: 4, command: run }
+          d: { qos: shared, tasks: 4, mpi: true, command: run }
       `;
       assertNone(text, 'SF048');
     });

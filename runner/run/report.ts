@@ -1,0 +1,97 @@
+// report.html: one self-contained page (no script, no network) with the run's jobs, a timeline of
+// every attempt and array task, and the DAG. Everything from the journal is escaped.
+
+import type { RunEvent } from './events';
+import type { RunSummary } from './run-summary';
+
+const COLORS: Record<string, string> = { COMPLETED: '#2e7d32', RUNNING: '#1565c0', PENDING: '#9e9e9e', FAILED: '#c62828', CANCELLED: '#6d4c41', TIMEOUT: '#ef6c00', NODE_FAIL: '#ad1457', OUT_OF_MEMORY: '#6a1b9a' };
+const color = (state: string) => COLORS[state] ?? '#c62828';
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+interface Bar {
+  label: string;
+  state: string;
+  start: number;
+  end: number;
+}
+
+function bars(events: RunEvent[], now: number): Bar[] {
+  const latest = new Map<string, Bar>();
+  for (const e of events) {
+    if (e.type !== 'job-state' || !e.start) continue;
+    const label = `${e.job}${e.arrayIndex !== undefined ? `[${e.arrayIndex}]` : ''}${e.attempt > 1 ? ` #${e.attempt}` : ''}`;
+    const start = Date.parse(e.start);
+    const end = e.end ? Date.parse(e.end) : now;
+    if (Number.isFinite(start)) latest.set(label, { label, state: e.state, start, end: Math.max(end, start) });
+  }
+  return [...latest.values()].sort((a, b) => a.start - b.start || a.label.localeCompare(b.label));
+}
+
+function timeline(items: Bar[]): string {
+  if (items.length === 0) return '<p>No job has started.</p>';
+  const t0 = Math.min(...items.map((b) => b.start));
+  const span = Math.max(1, Math.max(...items.map((b) => b.end)) - t0);
+  const row = 18;
+  const left = 180;
+  const width = 900;
+  const rows = items.map((b, i) => {
+    const x = left + ((b.start - t0) / span) * (width - left - 10);
+    const w = Math.max(2, ((b.end - b.start) / span) * (width - left - 10));
+    const y = 20 + i * row;
+    return `<text x="4" y="${y + 12}">${escapeHtml(b.label)}</text><rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${row - 4}" fill="${color(b.state)}"><title>${escapeHtml(`${b.label}: ${b.state}, ${((b.end - b.start) / 1000).toFixed(1)} s`)}</title></rect>`;
+  });
+  const height = 30 + items.length * row;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-size="11" font-family="sans-serif"><text x="${left}" y="12">0 s</text><text x="${width - 60}" y="12">${(span / 1000).toFixed(1)} s</text>${rows.join('')}</svg>`;
+}
+
+function dag(summary: RunSummary): string {
+  const depth = new Map<string, number>();
+  const jobs = new Map(summary.jobs.map((j) => [j.key, j]));
+  const depthOf = (k: string, seen = new Set<string>()): number => {
+    if (depth.has(k)) return depth.get(k)!;
+    if (seen.has(k)) return 0;
+    seen.add(k);
+    const d = Math.max(-1, ...(jobs.get(k)?.needs ?? []).map((n) => depthOf(n, seen))) + 1;
+    depth.set(k, d);
+    return d;
+  };
+  summary.jobs.forEach((j) => depthOf(j.key));
+  const columns = new Map<number, string[]>();
+  for (const j of summary.jobs) columns.set(depth.get(j.key)!, [...(columns.get(depth.get(j.key)!) ?? []), j.key]);
+  const pos = new Map<string, { x: number; y: number }>();
+  const colW = 170;
+  const rowH = 40;
+  for (const [d, keys] of columns) keys.forEach((k, i) => pos.set(k, { x: 10 + d * colW, y: 10 + i * rowH }));
+  const edges = summary.jobs.flatMap((j) => j.needs.filter((n) => pos.has(n)).map((n) => {
+    const a = pos.get(n)!;
+    const b = pos.get(j.key)!;
+    return `<line x1="${a.x + 140}" y1="${a.y + 14}" x2="${b.x}" y2="${b.y + 14}" stroke="#777" marker-end="url(#arrow)"/>`;
+  }));
+  const nodes = summary.jobs.map((j) => {
+    const p = pos.get(j.key)!;
+    return `<rect x="${p.x}" y="${p.y}" width="140" height="28" rx="4" fill="${color(j.state)}"/><text x="${p.x + 6}" y="${p.y + 18}" fill="#fff">${escapeHtml(j.key.length > 20 ? j.key.slice(0, 19) + '…' : j.key)}</text>`;
+  });
+  const w = 20 + (Math.max(0, ...columns.keys()) + 1) * colW;
+  const h = 20 + Math.max(1, ...[...columns.values()].map((c) => c.length)) * rowH;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-size="12" font-family="sans-serif"><defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z" fill="#777"/></marker></defs>${edges.join('')}${nodes.join('')}</svg>`;
+}
+
+export function renderReport(summary: RunSummary, events: RunEvent[], now = Date.now()): string {
+  const rows = summary.jobs.map((j) => {
+    const done = j.tasks.filter((t) => t.state === 'COMPLETED').length;
+    return `<tr><td>${escapeHtml(j.key)}</td><td>${escapeHtml(j.externalId ?? '-')}</td><td style="color:${color(j.state)}">${escapeHtml(j.state)}</td><td>${j.attempt}</td><td>${j.exitCode ?? ''}</td><td>${j.arraySize ? `${done}/${j.arraySize}` : ''}</td><td>${escapeHtml([...new Set(j.tasks.map((t) => t.nodes).filter(Boolean))].join(', '))}</td></tr>`;
+  });
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(`${summary.workflow} ${summary.runId}`)}</title>
+<style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}h2{margin-top:1.5em}</style></head>
+<body><h1>${escapeHtml(summary.workflow)}: <span style="color:${color(summary.status)}">${escapeHtml(summary.status)}</span></h1>
+<p>Run ${escapeHtml(summary.runId)} of ${escapeHtml(summary.file)} on ${escapeHtml(summary.executor)} (profile ${escapeHtml(summary.profile)}), started ${escapeHtml(summary.startedAt)}${summary.finishedAt ? `, ended ${escapeHtml(summary.finishedAt)}` : ''}.</p>
+<h2>Jobs</h2><table><tr><th>job</th><th>id</th><th>state</th><th>attempt</th><th>exit</th><th>tasks</th><th>nodes</th></tr>${rows.join('')}</table>
+<h2>Timeline</h2>${timeline(bars(events, now))}
+<h2>DAG</h2>${dag(summary)}
+</body></html>
+`;
+}
