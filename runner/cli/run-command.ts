@@ -6,11 +6,11 @@ import { planWorkflow } from '../plan';
 import { cacheKey } from '../plan/cache-key';
 import { renderJob } from '../render';
 import { LocalExecutor } from '../local/local-executor';
-import { event } from '../run/events';
+import { prepareLocalRun } from '../local/prepare-local';
 import { createRunDir, runDirOf, listRuns } from '../run/run-dir';
 import { runWorkflow } from '../run/run-workflow';
 import { claimRun, releaseRun } from '../run/runner-lock';
-import { makeExecutor, pullShifterImages } from './executors';
+import { makeExecutor, pullShifterImages, scriptEngine } from './executors';
 import { parse } from './args';
 import { jsonLines, plainLines } from './progress';
 import { readWorkflowFile } from './read-workflow';
@@ -29,7 +29,17 @@ Options:
   --resume [RUN] continue a run (the latest when RUN is omitted): finished jobs are not run again
   -h, --help`;
 
-export async function runCommand(argv: string[]): Promise<number> {
+/** `--resume` takes an optional RUN: a bare one (at the end, or before an option or the workflow file) means the latest. */
+function withResumeValue(argv: string[]): string[] {
+  return argv.flatMap((a, i) => {
+    if (a !== '--resume') return [a];
+    const next = argv[i + 1];
+    return next === undefined || next.startsWith('-') || /\.ya?ml$/.test(next) ? ['--resume='] : [a];
+  });
+}
+
+export async function runCommand(rawArgv: string[]): Promise<number> {
+  const argv = withResumeValue(rawArgv);
   const { values, positionals } = parse(argv, { profile: { type: 'string' }, detach: { type: 'boolean' }, json: { type: 'boolean' }, resume: { type: 'string' }, 'poll-ms': { type: 'string' } }, RUN_USAGE);
   if (values.help) {
     process.stdout.write(RUN_USAGE + '\n');
@@ -46,7 +56,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 
   const plan = planWorkflow(result.workflow, result.profile);
   const rendered = plan.jobs.map((j) => {
-    const script = renderJob(j, plan);
+    const script = renderJob(j, plan, scriptEngine(result.profile));
     return { key: j.key, script, cacheKey: cacheKey(j, script) };
   });
   const base = process.cwd();
@@ -77,8 +87,10 @@ export async function runCommand(argv: string[]): Promise<number> {
       onEvent,
       prepareImages: async (emit) => {
         if (executor instanceof LocalExecutor) {
-          emit(event('message', { level: 'warning', text: 'local engine "none": commands run on this machine without isolation; volumes are not mounted' }));
-          for (const img of plan.images) emit(event('image', { ref: img.ref, status: 'SKIPPED', message: 'engine none uses no image' }));
+          // Picks the local engine (bwrap > podman > docker > none unless the profile names one) by
+          // preparing every image with it; nothing runs when that fails.
+          const local = await prepareLocalRun({ plan, profileEngine: result.profile.engine, runRoot: dir.root, emit });
+          executor.useEngine(local.engine, local.env);
           return;
         }
         if (result.profile.engine === 'shifter') return pullShifterImages(plan, emit);

@@ -24,9 +24,11 @@ export function engineNamed(name: Engine): ContainerEngine {
 }
 
 /**
- * The engine that renders a profile's sbatch scripts. `auto` (the local profile) means shifter here:
- * the scripts are the ones the cluster would run; the local executor picks its own runtime.
+ * The engine a profile's sbatch scripts are written for. On the local executor they are Shifter
+ * scripts (its own `srun` and `shifter` run them on this machine, whatever isolates the commands), and
+ * `auto` means shifter too; on Slurm the profile's engine decides.
  */
-export function engineForProfile(profile: Profile): ContainerEngine {
-  return engineNamed(profile.engine === 'auto' ? 'shifter' : profile.engine);
+export function engineForProfile(profile: Pick<Profile, 'engine' | 'executor'>): ContainerEngine {
+  if (profile.executor === 'local' || profile.engine === 'auto') return shifterEngine;
+  return engineNamed(profile.engine);
 }

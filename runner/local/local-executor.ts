@@ -5,12 +5,13 @@
 // tasks and wraps each command in the local engine with Shifter's semantics.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync } from 'node:fs';
+import { openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root';
 import type { Executor, Submission, TaskStatus } from '../run/executor';
 import { isFinal, type JobState } from '../run/job-state';
 import { readDirectives } from './directives';
+import { defaultScratchRoot } from './scratch';
 
 interface LocalTask {
   index?: number;
@@ -37,10 +38,12 @@ interface LocalJob {
 export interface LocalExecutorOptions {
   /** Scripts running at once; the machine's cores by default. */
   slots: number;
-  /** Engine the local `shifter` uses: bwrap, podman, docker or none. */
+  /** Engine the local `shifter` uses: bwrap, podman, docker or none (`auto` until useEngine decides). */
   engine: string;
   /** Extra environment for every job (engine settings, image store...). */
   env?: Record<string, string>;
+  /** Where perNodeCache directories of exclusive jobs live (removed with the job). */
+  scratchRoot?: string;
 }
 
 /** Where the local `srun` and `shifter` live. */
@@ -54,8 +57,21 @@ export class LocalExecutor implements Executor {
   private closed = false;
   private readonly runtimeDir: string;
 
-  constructor(private readonly options: LocalExecutorOptions, runtimeDir = LIBEXEC) {
+  constructor(private options: LocalExecutorOptions, runtimeDir = LIBEXEC) {
     this.runtimeDir = runtimeDir;
+  }
+
+  /** The engine chosen once the images are prepared (prepare-local.ts), before anything is submitted. */
+  useEngine(engine: string, env: Record<string, string>): void {
+    this.options = { ...this.options, engine, env: { ...(this.options.env ?? {}), ...env } };
+  }
+
+  get engine(): string {
+    return this.options.engine;
+  }
+
+  private get scratchRoot(): string {
+    return this.options.scratchRoot ?? defaultScratchRoot();
   }
 
   async submit(submission: Submission): Promise<string> {
@@ -69,6 +85,8 @@ export class LocalExecutor implements Executor {
     if (d.image) env.SHIFTER_IMAGEREQUEST = d.image;
     if (d.volume) env.SHIFTER_VOLUME = d.volume;
     if (d.module) env.SHIFTER_MODULE = d.module;
+    // An exclusive job keeps its perNodeCache across steps (Shifter prepares it once per node).
+    if (d.raw.exclusive !== undefined) env.SF_LOCAL_EXCLUSIVE = '1';
     this.jobs.set(id, { id, submission, tasks, maxParallel: d.array?.maxParallel ?? Infinity, timeSeconds: d.timeSeconds, env });
     for (const dep of submission.dependsOn) if (!this.jobs.has(dep)) throw new Error(`sbatch: error: Batch job submission failed: Job dependency problem (unknown job ${dep})`);
     setImmediate(() => this.schedule());
@@ -100,12 +118,18 @@ export class LocalExecutor implements Executor {
     return out;
   }
 
+  /** Resolves once every cancelled task's processes are gone (SIGTERM, then SIGKILL after 5 s). */
   async cancel(externalIds: string[]): Promise<void> {
+    const exits: Promise<void>[] = [];
     for (const id of externalIds) {
       const job = this.jobs.get(id);
       if (!job) continue;
-      for (const t of job.tasks) this.stop(t, 'CANCELLED');
+      for (const t of job.tasks) {
+        if (t.child && !isFinal(t.state)) exits.push(exited(t.child));
+        this.stop(t, 'CANCELLED');
+      }
     }
+    await Promise.all(exits);
     this.schedule();
   }
 
@@ -115,8 +139,8 @@ export class LocalExecutor implements Executor {
   }
 
   async close(): Promise<void> {
+    await this.cancel([...this.jobs.keys()]);
     this.closed = true;
-    for (const job of this.jobs.values()) for (const t of job.tasks) this.stop(t, 'CANCELLED');
   }
 
   private stop(t: LocalTask, as: JobState): void {
@@ -132,6 +156,10 @@ export class LocalExecutor implements Executor {
       t.state = as;
       t.endTime = new Date().toISOString();
     }
+  }
+
+  private removeScratch(job: { id: string }): void {
+    rmSync(join(this.scratchRoot, `job_${job.id}`), { recursive: true, force: true });
   }
 
   private schedule(): void {
@@ -174,7 +202,9 @@ export class LocalExecutor implements Executor {
       ...(this.options.env ?? {}),
       ...job.env,
       PATH: `${this.runtimeDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
-      SF_LOCAL_ENGINE: this.options.engine,
+      SF_LOCAL_ENGINE: this.options.engine === 'auto' ? 'none' : this.options.engine,
+      SF_LOCAL_LIBEXEC: this.runtimeDir,
+      SF_LOCAL_SCRATCH: this.scratchRoot,
       SLURM_JOB_ID: job.id,
       SLURM_JOBID: job.id,
       SLURM_JOB_NAME: s.name,
@@ -212,11 +242,29 @@ export class LocalExecutor implements Executor {
       t.signal = signal ? signalNumber(signal) : undefined;
       t.state = t.killedAs ?? (error ? 'FAILED' : code === 0 ? 'COMPLETED' : 'FAILED');
       if (error) t.reason = error.message;
+      if (job.tasks.every((x) => isFinal(x.state))) this.removeScratch(job);
       this.schedule();
     };
     child.on('error', (e) => finish(null, null, e));
     child.on('exit', (code, signal) => finish(code, signal));
   }
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const kill = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }, 5000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+  });
 }
 
 function signalNumber(signal: NodeJS.Signals): number | undefined {

@@ -1,101 +1,210 @@
-// The local runtime's `shifter`: the options of Shifter's own command (see the contract), so that
-// one batch script runs on Slurm and on this machine. It runs the command through the local engine
-// chosen by the executor (SF_LOCAL_ENGINE). Engine `none` runs on the host: nothing is isolated and
-// volumes are not mounted (the run says so once when it starts).
+// The local runtime's `shifter`: Shifter's command line, run through the local engine the run chose
+// (SF_LOCAL_ENGINE), with the image the run prepared (SF_LOCAL_IMAGES). It reproduces what Shifter
+// does before it starts a command — reads the volume map and refuses what Shifter refuses, builds the
+// environment, picks the working directory — in an engine-neutral ContainerSpec, then hands it to the
+// engine. Messages follow Shifter's where the contract gives them.
 
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { normalizeImageRef } from '../images/image-ref';
+import { containerEnvironment, parseAssignment } from './container-env';
+import { commandArgv, siteMount, systemMounts, type ContainerSpec, type Mount } from './container-spec';
+import { ContainerSetupError, LOCAL_ENGINES, isLocalEngineName } from './engines';
+import { EMPTY_CONFIG, readPreparedImages, type PreparedImage } from './prepared-images';
+import { containerUser, RunAsError, type ContainerUser } from './run-as';
+import { scratchDir } from './scratch';
+import { localSettings } from './settings';
+import { parseShifterArgs, type ShifterArgs } from './shifter-args';
+import { siteEtcContents, writeSiteEtc } from './site-etc';
+import { passwdByUid } from './users';
+import { checkSources, parseVolumeMap } from './volume-map';
 
-export interface ShifterArgs {
-  image?: string;
-  volumes: string[];
-  env: string[];
-  envFiles: string[];
-  workdir?: string | true;
-  entrypoint?: string | true;
-  modules?: string;
-  clearenv: boolean;
-  command: string[];
+export { parseShifterArgs, type ShifterArgs } from './shifter-args';
+
+class Exit extends Error {
+  constructor(readonly code: number, message?: string) {
+    super(message);
+  }
 }
 
-/** Shifter's option parsing: it stops at the first non-option (the command). */
-export function parseShifterArgs(argv: string[]): ShifterArgs {
-  const a: ShifterArgs = { volumes: [], env: [], envFiles: [], clearenv: false, command: [] };
-  let i = 0;
-  const take = (arg: string, long: string, short?: string): string | undefined => {
-    if (arg.startsWith(`--${long}=`)) return arg.slice(long.length + 3);
-    if (arg === `--${long}` || (short && arg === `-${short}`)) return argv[++i];
-    if (short && arg.startsWith(`-${short}`) && arg.length > 2) return arg.slice(2);
-    return undefined;
-  };
-  for (; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('-')) break;
-    let v: string | undefined;
-    if (arg === '--') {
-      i++;
-      break;
-    } else if ((v = take(arg, 'image', 'i')) !== undefined) a.image = v;
-    else if ((v = take(arg, 'volume', 'V')) !== undefined) a.volumes.push(v);
-    else if ((v = take(arg, 'env', 'e')) !== undefined) a.env.push(v);
-    else if ((v = take(arg, 'module', 'm')) !== undefined) a.modules = v;
-    else if (arg.startsWith('--env-file=')) a.envFiles.push(arg.slice(11));
-    else if (arg === '--workdir' || arg === '-w') a.workdir = true;
-    else if (arg.startsWith('--workdir=')) a.workdir = arg.slice(10);
-    else if (arg === '--entrypoint') a.entrypoint = true;
-    else if (arg.startsWith('--entrypoint=')) a.entrypoint = arg.slice(13);
-    else if (arg === '-E' || arg === '--clearenv') a.clearenv = true;
-    else if (arg === '-v' || arg === '--verbose') continue;
-    else throw new Error(`Unknown option ${arg}`);
+function lookupImage(request: string, engine: string, env: NodeJS.ProcessEnv): PreparedImage {
+  if (engine === 'none') return { ref: request, engine: 'none', id: request, handle: '', config: EMPTY_CONFIG };
+  let ref: string;
+  try {
+    ref = normalizeImageRef(request);
+  } catch (e) {
+    throw new Exit(1, `${(e as Error).message}`);
   }
-  a.command = argv.slice(i);
-  return a;
+  const file = env.SF_LOCAL_IMAGES;
+  const images = file ? readPreparedImages(file) : new Map<string, PreparedImage>();
+  const image = images.get(ref);
+  if (!image) throw new Exit(1, `FAILED to lookup docker image ${ref}: this run prepared ${[...images.keys()].join(', ') || 'no image'} (images are pulled before a run starts)`);
+  return image;
+}
+
+function readEnvFiles(files: string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (const f of files) {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch (e) {
+      throw new Exit(1, `FAILED to read environment file ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    for (const raw of text.split('\n')) {
+      const line = raw.replace(/\r$/, '');
+      if (line.trim() === '' || line.trim().startsWith('#')) continue;
+      const kv = parseAssignment(line);
+      if (!kv) throw new Exit(1, `Invalid environment variable in ${f}: ${line}`);
+      out.push(kv);
+    }
+  }
+  return out;
+}
+
+function ownUser(): ContainerUser {
+  const uid = process.getuid?.() ?? 0;
+  const p = passwdByUid(uid);
+  return { uid, gid: process.getgid?.() ?? 0, name: p?.name ?? `uid${uid}`, home: p?.home ?? '/', shell: p?.shell ?? '/bin/sh', substituted: false };
+}
+
+/** Runs the command; resolves with the exit status to leave with. */
+export async function runShifter(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const cleanups: (() => void)[] = [];
+  try {
+    let args: ShifterArgs;
+    try {
+      args = parseShifterArgs(argv);
+    } catch (e) {
+      throw new Exit(1, (e as Error).message);
+    }
+    const request = args.image ?? env.SHIFTER_IMAGEREQUEST;
+    if (!request) throw new Exit(1, 'No image specified, or specified incorrectly! (--image, or #SBATCH --image in the batch script)');
+    const engineName = env.SF_LOCAL_ENGINE ?? 'none';
+    if (!isLocalEngineName(engineName)) throw new Exit(1, `shifter: unknown local engine ${engineName}`);
+    const engine = LOCAL_ENGINES[engineName];
+    const settings = localSettings(env);
+    const image = lookupImage(request, engineName, env);
+
+    // The first --volume on the command line discards the job's (SHIFTER_VOLUME), as in Shifter.
+    const volumeText = args.volumes.length > 0 ? args.volumes.join(';') : (env.SHIFTER_VOLUME ?? '');
+    const parsed = parseVolumeMap(volumeText);
+    const volumeErrors = parsed.ok ? checkSources(parsed.entries) : parsed.errors;
+    if (volumeErrors.length > 0) throw new Exit(1, `${volumeErrors.join('\n')}\nFAILED to setup user-requested mounts.`);
+    const volumes = parsed.ok ? parsed.entries : [];
+
+    const fileEnv = readEnvFiles(args.envFiles);
+    const optionEnv = args.env.map((e) => {
+      const kv = parseAssignment(e);
+      if (!kv) throw new Exit(1, `Invalid environment variable specification: ${e} (expected NAME=VALUE)`);
+      return kv;
+    });
+
+    let user: ContainerUser;
+    try {
+      user = engineName === 'none' ? ownUser() : containerUser(process.getuid?.() ?? 0, process.getgid?.() ?? 0, settings.user);
+    } catch (e) {
+      if (e instanceof RunAsError) throw new Exit(1, e.message);
+      throw e;
+    }
+
+    const mounts: Mount[] = [];
+    let etc: Record<string, string> = {};
+    if (engineName !== 'none') {
+      const written = writeSiteEtc(siteEtcContents(user));
+      cleanups.push(written.remove);
+      etc = written.files;
+      mounts.push(...systemMounts());
+      const site = siteMount(env.SLURM_SUBMIT_DIR);
+      if (site) mounts.push(site);
+      for (const v of volumes) {
+        if (v.perNodeCache) {
+          const s = scratchDir({ root: env.SF_LOCAL_SCRATCH, jobId: env.SLURM_JOB_ID, exclusive: env.SF_LOCAL_EXCLUSIVE === '1', target: v.target, uid: user.uid, gid: user.gid });
+          if (s.remove) cleanups.push(s.remove);
+          mounts.push({ kind: 'scratch', source: s.path, target: v.target, readOnly: false });
+        } else mounts.push({ kind: 'volume', source: v.source, target: v.target, readOnly: v.readOnly });
+      }
+    }
+
+    const base: Omit<ContainerSpec, 'workdir' | 'argv'> = {
+      image,
+      user,
+      etc,
+      mounts,
+      env: containerEnvironment({ host: env, clearenv: args.clearenv, user, imageEnv: image.config.env, fileEnv, optionEnv, imageId: image.id, imageRequest: request, dropFromPath: env.SF_LOCAL_LIBEXEC ? [env.SF_LOCAL_LIBEXEC] : [] }),
+    };
+    // Default: stay in the current directory; bare --workdir: the image's WORKDIR. Not visible: `/`.
+    const cwd = process.cwd();
+    const asked = args.workdir === true ? image.config.workdir || '/' : args.workdir;
+    const wanted = asked ?? cwd;
+    let seen: boolean | undefined;
+    try {
+      seen = engine.visible(wanted, base);
+    } catch (e) {
+      if (e instanceof ContainerSetupError) throw new Exit(1, e.message);
+      throw e;
+    }
+    let workdir = wanted;
+    if (seen === false || (asked === undefined && seen !== true)) {
+      process.stderr.write(`Failed to switch to working dir: ${wanted}, staying in /\n`);
+      workdir = '/';
+    }
+    const spec: ContainerSpec = { ...base, workdir, argv: commandArgv(args.command, args.entrypoint, image.config) };
+
+    let launch;
+    try {
+      launch = engine.launch(spec, settings);
+    } catch (e) {
+      if (e instanceof ContainerSetupError) throw new Exit(1, e.message);
+      throw e;
+    }
+    if (args.verbose) process.stderr.write(`shifter: ${engineName}: ${JSON.stringify([launch.file, ...launch.args])}\n`);
+    return await run(launch.file, launch.args, { env: launch.env ?? env, cwd: launch.cwd, uid: launch.uid, gid: launch.gid });
+  } catch (e) {
+    if (e instanceof Exit) {
+      if (e.message) process.stderr.write(`${e.message}\n`);
+      return e.code;
+    }
+    throw e;
+  } finally {
+    for (const c of cleanups) {
+      try {
+        c();
+      } catch {
+        // best effort: a temporary directory left behind is no reason to fail the step
+      }
+    }
+  }
+}
+
+const SIGNALS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGTERM: 15 };
+
+/** Starts the engine and waits; signals sent to `shifter` reach it, and cleanup still runs after. */
+function run(file: string, args: string[], o: { env: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number }): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { stdio: 'inherit', env: o.env, cwd: o.cwd, uid: o.uid, gid: o.gid });
+    const forward = (sig: NodeJS.Signals) => () => {
+      if (child.exitCode === null) child.kill(sig);
+    };
+    const handlers = (['SIGTERM', 'SIGINT', 'SIGHUP'] as const).map((sig) => [sig, forward(sig)] as const);
+    for (const [sig, h] of handlers) process.on(sig, h);
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      process.stderr.write(`shifter: ${file}: ${e.code === 'ENOENT' ? 'No such file or directory' : e.message}\n`);
+      resolve(e.code === 'ENOENT' ? 127 : 126);
+    });
+    child.on('exit', (code, signal) => {
+      for (const [sig, h] of handlers) process.off(sig, h);
+      resolve(code ?? 128 + (signal ? (SIGNALS[signal] ?? 15) : 1));
+    });
+  });
 }
 
 export function main(): void {
-  let args: ShifterArgs;
-  try {
-    args = parseShifterArgs(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    process.exit(1);
-  }
-  const image = args.image ?? process.env.SHIFTER_IMAGEREQUEST;
-  if (!image) {
-    process.stderr.write('shifter: no image given (--image, or #SBATCH --image in the batch script)\n');
-    process.exit(1);
-  }
-  const env: Record<string, string> = args.clearenv ? {} : { ...(process.env as Record<string, string>) };
-  for (const file of args.envFiles) {
-    for (const line of readFileSync(file, 'utf8').split('\n')) if (line.includes('=')) env[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
-  }
-  for (const kv of args.env) {
-    const eq = kv.indexOf('=');
-    if (eq <= 0) {
-      process.stderr.write(`Invalid environment variable: ${kv}\n`);
+  runShifter(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`shifter: internal error: ${(e as Error).stack ?? e}\n`);
       process.exit(1);
-    }
-    env[kv.slice(0, eq)] = kv.slice(eq + 1);
-  }
-  env.SHIFTER_RUNTIME = '1';
-  env.SHIFTER_IMAGEREQUEST = image;
-  env.SHIFTER_IMAGE = image;
-  const engine = process.env.SF_LOCAL_ENGINE ?? 'none';
-  if (engine !== 'none') {
-    process.stderr.write(`shifter: local engine "${engine}" is not available in this build\n`);
-    process.exit(1);
-  }
-  const command = args.entrypoint && typeof args.entrypoint === 'string' ? [args.entrypoint, ...args.command] : args.command;
-  if (command.length === 0) {
-    process.stderr.write('shifter: no command given (Shifter does not run the image ENTRYPOINT)\n');
-    process.exit(1);
-  }
-  const cwd = typeof args.workdir === 'string' ? args.workdir : undefined;
-  const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env, cwd });
-  child.on('error', (e) => {
-    process.stderr.write(`shifter: ${command[0]}: ${e.message}\n`);
-    process.exit(127);
-  });
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 143 : 1)));
+    },
+  );
 }
-

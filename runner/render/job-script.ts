@@ -31,7 +31,7 @@ import { MATRIX_REF, matrixText, substituteMatrix } from '../plan/matrix';
 import { PlanError } from '../plan/plan-error';
 import type { Plan, PlannedJob, PlannedStep, Scalar } from '../plan/types';
 import { RenderError } from './render-error';
-import { QuoteError, quote, quoteOption, sbatchLine, substituteInShell } from './shell-quote';
+import { QuoteError, isCompoundCommand, quote, quoteOption, sbatchLine, substituteInShell } from './shell-quote';
 
 const INDENT = '  ';
 
@@ -40,7 +40,7 @@ export function renderJob(job: PlannedJob, plan: Plan, engine: ContainerEngine =
   try {
     return [...directives(job, plan, engine), '', ...header(job, plan), ...body(job, engine)].join('\n') + '\n';
   } catch (err) {
-    if (err instanceof QuoteError || err instanceof PlanError || err instanceof EngineError) throw new RenderError(`job ${job.key}: ${err.message}`);
+    if (err instanceof QuoteError || err instanceof PlanError || err instanceof EngineError || err instanceof RenderError) throw new RenderError(`job ${job.key}: ${err.message}`);
     throw err;
   }
 }
@@ -167,7 +167,7 @@ function launchText(job: PlannedJob, step: PlannedStep, engine: ContainerEngine,
   const line = `${words.map(renderWord).join(' ')} ${command}`;
   if (!step.background) return line;
   // A compound command (`a; b`, `a && b`, a comment, several lines) must go to the background whole.
-  return /[\n;&|#]/.test(command) ? `{ ${line}\n} &` : `${line} &`;
+  return isCompoundCommand(command) ? `{ ${line}\n} &` : `${line} &`;
 }
 
 function commandText(step: PlannedStep, values: Record<string, Scalar> | undefined): string {

@@ -237,3 +237,13 @@ export function substituteInShell(command: string, pattern: RegExp, valueFor: (m
   });
   return out + command.slice(last);
 }
+
+/**
+ * Whether a shell command is more than one simple command at its top level: a `;`, `&`, `|`, `#` or
+ * line break outside quotes (`a; b`, `a && b`, `a | b`, a comment, several lines). Inside '...' or
+ * "..." they are data. When the quoting cannot be told, the answer is yes (the safe one).
+ */
+export function isCompoundCommand(command: string): boolean {
+  const at = [...command.matchAll(/[\n;&|#]/g)].map((m) => m.index as number);
+  return shellContexts(command, at, () => 1).some((c) => c !== 'single' && c !== 'double');
+}

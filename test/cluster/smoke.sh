@@ -17,7 +17,13 @@ WORK=$SF_TEST_HOME/.sfcluster-smoke
 rm -rf "$WORK"; mkdir -p "$WORK"; chown "$SF_TEST_USER:" "$WORK"
 pass=0
 ok()   { pass=$((pass + 1)); echo "ok $pass - $*"; }
-fail() { echo "not ok - $1" >&2; shift; [ $# -eq 0 ] || printf '%s\n' "$@" >&2; show_logs "$SF_LOG/slurmctld.log"; die "smoke test failed"; }
+ERR=$(mktemp); trap 'rm -f "$ERR"' EXIT
+fail() {
+  echo "not ok - $1" >&2; shift
+  [ $# -eq 0 ] || printf '%s\n' "$@" >&2
+  [ ! -s "$ERR" ] || { echo "--- stderr:" >&2; cat "$ERR" >&2; }
+  show_logs "$SF_LOG/slurmctld.log"; die "smoke test failed"
+}
 
 # as_user CMD...: run a shell command line as the test user, in $WORK, with the client environment
 as_user() {
@@ -27,7 +33,7 @@ as_user() {
 }
 
 # 1. three nodes, each with its own hostname
-out=$(as_user 'timeout 60 srun -N 3 hostname' 2>&1) || fail "srun -N 3 hostname" "$out"
+out=$(as_user 'timeout 60 srun -N 3 hostname' 2>"$ERR") || fail "srun -N 3 hostname" "$out"
 [ "$(echo "$out" | sort | tr '\n' ' ')" = "n1 n2 n3 " ] || fail "srun -N 3 hostname printed '$out'" 
 ok "srun -N 3 hostname -> n1 n2 n3"
 
@@ -42,7 +48,7 @@ echo batch-done
 EOF
 echo "visible on nodes" >"$WORK/marker"
 chown "$SF_TEST_USER:" "$WORK/job.sh" "$WORK/marker"
-out=$(as_user 'timeout 120 sbatch --parsable --wait job.sh' 2>&1) || fail "sbatch --wait job.sh" "$out"
+out=$(as_user 'timeout 120 sbatch --parsable --wait job.sh' 2>"$ERR") || fail "sbatch --wait job.sh" "$out"
 jobid=${out%%;*}
 jobout=$(cat "$WORK/job-$jobid.out" 2>/dev/null || true)
 [[ "$jobout" == *batch-done* && "$jobout" == *"visible on nodes"* && "$jobout" == *n1*n2* ]] \
@@ -65,12 +71,12 @@ if out=$(as_user "sbatch -A $SF_ACCOUNT -q no_such_qos --wrap true" 2>&1); then
 fi
 [[ "$out" == *"Invalid qos"* ]] || fail "bogus qos refused with an unexpected message" "$out"
 ok "bogus qos refused: $(echo "$out" | tail -1)"
-out=$(as_user "sbatch --parsable -A $SF_ACCOUNT -q premium --wrap true" 2>&1) || fail "qos premium refused" "$out"
+out=$(as_user "sbatch --parsable -A $SF_ACCOUNT -q premium --wrap true" 2>"$ERR") || fail "qos premium refused" "$out"
 ok "qos premium accepted (job $out)"
 
 # 5. MPICH hello on the host, pmi2, 2 nodes x 2 ranks
 as_user "mpicc -O1 -o mpi_hello '$HERE/mpi_hello.c'" || fail "mpicc failed"
-out=$(as_user 'timeout 120 srun --mpi=pmi2 -N 2 -n 4 ./mpi_hello' 2>&1) || fail "srun --mpi=pmi2 -N 2 -n 4 mpi_hello" "$out"
+out=$(as_user 'timeout 120 srun --mpi=pmi2 -N 2 -n 4 ./mpi_hello' 2>"$ERR") || fail "srun --mpi=pmi2 -N 2 -n 4 mpi_hello" "$out"
 [ "$(echo "$out" | grep -c 'of 4 on n[0-9] sum=4$')" = 4 ] && [ "$(echo "$out" | grep -o 'on n[0-9]' | sort -u | wc -l)" = 2 ] \
   || fail "MPI hello output unexpected" "$out"
 ok "srun --mpi=pmi2 -N 2 -n 4 mpi_hello on the host ($(echo "$out" | grep -o 'on n[0-9]' | sort -u | tr '\n' ' '))"
@@ -89,7 +95,7 @@ done < <(skopeo inspect --tls-verify=false --format '{{range .Env}}{{println .}}
 # Like Shifter: host /proc, /sys, /dev, /tmp and the global fs visible, same network, read-only image.
 bw="bwrap --ro-bind $ROOTFS / --bind /proc /proc --ro-bind /sys /sys --dev-bind /dev /dev --bind /tmp /tmp"
 bw+=" --bind $SF_GLOBAL_ROOT $SF_GLOBAL_ROOT --die-with-parent$imgenv"
-out=$(as_user "timeout 120 srun --mpi=pmi2 -N 2 -n 4 $bw /usr/local/bin/mpi_hello" 2>&1) \
+out=$(as_user "timeout 120 srun --mpi=pmi2 -N 2 -n 4 $bw /usr/local/bin/mpi_hello" 2>"$ERR") \
   || fail "srun --mpi=pmi2 -N 2 -n 4 bwrap <mpi image> mpi_hello" "$out"
 [ "$(echo "$out" | grep -c 'of 4 on n[0-9] sum=4$')" = 4 ] || fail "MPI hello in the image: output unexpected" "$out"
 out2=$(as_user "srun -N 1 $bw /bin/sh -c 'touch /x 2>&1; cat /etc/sf-image-name'" 2>&1 || true)

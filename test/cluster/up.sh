@@ -11,7 +11,6 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 need_root
-T0=$SECONDS
 T0_NS=$(date +%s%N)
 
 for cmd in munged mariadbd mariadb-install-db slurmctld slurmd slurmdbd sacctmgr docker-registry skopeo umoci unshare curl ss; do
@@ -44,7 +43,7 @@ ensure_user() {   # NAME UID
   if getent passwd "$name" >/dev/null; then
     [ "$(id -u "$name")" = "$uid" ] || die "user $name exists with uid $(id -u "$name"), expected $uid"
   else
-    getent group "$name" >/dev/null || groupadd -g "$uid" "$name"
+    getent group "$name" >/dev/null || groupadd -g "$uid" "$name" || die "groupadd $name (gid $uid) failed"
     useradd -u "$uid" -g "$name" -d "$home" -M -s /bin/bash -c "shifterflow test user" "$name" \
       || die "useradd $name failed"
     log "created user $name (uid $uid, home $home)"
@@ -258,14 +257,16 @@ log "registry up ($SF_REGISTRY)"
 
 bash "$HERE/images.sh" || { show_logs "$SF_LOG/registry.log"; die "building or pushing the test images failed"; }
 
-all_idle() {
+# Ready = every node registered and responding: idle (or already running someone's jobs: mix/alloc/comp,
+# when other people use the cluster the moment slurmctld answers). Not: down, drain, unk, a '*' suffix.
+all_ready() {
   local out
   out=$(sinfo -h -N -p "$SF_PARTITION" -o '%N %t' 2>/dev/null | sort -u)
-  [ "$(echo "$out" | grep -c ' idle$')" -eq "$(echo "$SF_NODES" | wc -w)" ]
+  [ "$(echo "$out" | grep -cE ' (idle|mix|alloc|comp)$')" -eq "$(echo "$SF_NODES" | wc -w)" ]
 }
 node_logs=""; for n in $SF_NODES; do node_logs+=" $SF_LOG/slurmd-$n.log $SF_LOG/node-$n.out"; done
-wait_for "nodes $SF_NODES idle in sinfo" "$SF_UP_TIMEOUT" "$SF_LOG/slurmctld.log$node_logs" all_idle
-log "nodes idle: $(sinfo -h -N -o '%N:%t' | sort -u | tr '\n' ' ')"
+wait_for "nodes $SF_NODES up (idle) in sinfo" "$SF_UP_TIMEOUT" "$SF_LOG/slurmctld.log$node_logs" all_ready
+log "nodes up: $(sinfo -h -N -o '%N:%t' | sort -u | tr '\n' ' ')"
 
 # ---------------------------------------------------------------- env.sh
 cat >"$S/env.sh" <<EOF
@@ -295,4 +296,4 @@ EOF
 chmod 644 "$S/env.sh"
 
 ms=$(( ($(date +%s%N) - T0_NS) / 1000000 ))
-echo "sfcluster up in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s: nodes $SF_NODES idle (partition $SF_PARTITION), registry $SF_REGISTRY, users $SF_TEST_USER/$SF_OTHER_USER, account $SF_ACCOUNT, state $S, global $SF_GLOBAL_ROOT; . $S/env.sh"
+echo "sfcluster up in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s: nodes $SF_NODES ready (partition $SF_PARTITION), registry $SF_REGISTRY, users $SF_TEST_USER/$SF_OTHER_USER, account $SF_ACCOUNT, state $S, global $SF_GLOBAL_ROOT; . $S/env.sh"

@@ -16,14 +16,34 @@ export interface Example {
   plan: Plan;
 }
 
-export function loadExamples(): Example[] {
+export interface BrokenExample {
+  name: string;
+  file: string;
+  error: Error;
+}
+
+/**
+ * Every example, validated and planned as the CLI does. One that cannot be loaded comes back as a
+ * BrokenExample (the tests turn it into one failing test) rather than an exception that would stop
+ * mocha from loading every other test file.
+ */
+export function loadExamples(): (Example | BrokenExample)[] {
   return readdirSync(EXAMPLES)
     .filter((f) => f.endsWith('.yaml'))
     .sort()
     .map((f) => {
       const file = join(EXAMPLES, f);
-      const result = validateText(readFileSync(file, 'utf8'), file);
-      if (!result.workflow) throw new Error(`${f} does not validate: ${result.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
-      return { name: basename(f, '.yaml'), file, plan: planWorkflow(result.workflow, result.profile) };
+      const name = basename(f, '.yaml');
+      try {
+        const result = validateText(readFileSync(file, 'utf8'), file);
+        if (!result.workflow) throw new Error(`${f} does not validate: ${result.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+        return { name, file, plan: planWorkflow(result.workflow, result.profile) };
+      } catch (err) {
+        return { name, file, error: err instanceof Error ? err : new Error(String(err)) };
+      }
     });
+}
+
+export function isBroken(e: Example | BrokenExample): e is BrokenExample {
+  return 'error' in e;
 }

@@ -9,6 +9,7 @@ import { planWorkflow } from '../../runner/plan';
 import { BUILTIN_PROFILES } from '../../runner/profiles/profile';
 import { RenderError, renderJob, renderSubmitScript } from '../../runner/render';
 import type { Workflow } from '../../runner/spec/generated/schema-types';
+import { validateText } from '../../runner/spec/validate';
 import { hostileStrings } from './hostile-corpus';
 import { makeStubs, type Stubs } from './stubs';
 
@@ -99,6 +100,41 @@ describe('render: hostile strings reach the programs intact', function () {
       assert.ok(shifters[i].includes(`--env=M=pre ${h} post`));
       assert.ok(shifters[i].includes(`--workdir=/w/${h}`));
     });
+  });
+
+  it('through the validator: whatever it lets through from a file arrives intact', () => {
+    let accepted = 0;
+    for (const h of corpus) {
+      // JSON is YAML: the file holds exactly h, whatever it contains.
+      const file = JSON.stringify({
+        version: 1,
+        name: 'hostile',
+        profile: 'slurm',
+        volumes: { out: { source: '/global/out', target: '/output' } },
+        jobs: {
+          j: {
+            image: 'docker:x:1',
+            volumes: ['out'],
+            workdir: `/output/${h}`,
+            env: { V: h },
+            matrix: { v: [h] },
+            command: 'argv-dump ${{ matrix.v }} "dq:${{ matrix.v }}"',
+          },
+        },
+      });
+      const result = validateText(file, 'hostile.yaml');
+      if (!result.workflow) continue;
+      accepted++;
+      stubs.reset();
+      const plan = planWorkflow(result.workflow, result.profile);
+      const r = stubs.run(renderJob(plan.jobs[0], plan), { SLURM_ARRAY_TASK_ID: '0' });
+      assert.equal(r.status, 0, r.stderr);
+      const calls = stubs.calls();
+      assert.deepEqual(calls.find((c) => c[0] === 'argv-dump'), ['argv-dump', h, `dq:${h}`], JSON.stringify(h));
+      const shifter = calls.find((c) => c[0] === 'shifter');
+      assert.ok(shifter?.includes(`--env=V=${h}`) && shifter.includes(`--workdir=/output/${h}`), JSON.stringify(h));
+    }
+    assert.ok(accepted > 0, 'the validator lets some hostile strings through');
   });
 
   it('an array task outside the matrix exits 2 without running anything', () => {

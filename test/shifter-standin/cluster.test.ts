@@ -55,7 +55,7 @@ describe('shifter stand-in: Slurm integration (SPANK plugin) @cluster', function
     c = loadCluster();
     const ping = bash('scontrol ping');
     assert.equal(ping.status, 0, `PREREQUISITE: slurmctld does not answer: ${ping.stdout}${ping.stderr}`);
-    for (const img of ['workflow:latest', 'workflow_manager:latest']) {
+    for (const img of ['workflow:latest', 'workflow_manager:latest', 'mpi-hello:latest']) {
       const p = bash(`shifterimg pull ${img}`);
       assert.equal(p.status, 0, p.stdout + p.stderr);
       assert.match(p.stdout, /status: READY\n$/, `PREREQUISITE: ${img} must be in the cluster registry: ${p.stdout}`);
@@ -154,6 +154,17 @@ describe('shifter stand-in: Slurm integration (SPANK plugin) @cluster', function
     assert.equal(r.status, 0, r.stderr);
     assert.match(out, /FAILED to find real path for volume "from": \/var\/lib/);
     assert.match(out, /^step rc=1$/m);
+  });
+
+  it('MPI: srun --mpi=pmi2 -N 2 -n 4 shifter prog, with --module=mpich swapping in the site MPICH', () => {
+    const { r, out } = sbatchWait(
+      'mpi',
+      '#SBATCH --image=docker:mpi-hello:latest\n#SBATCH --module=mpich\n#SBATCH -N 2\n#SBATCH -n 4\n' +
+        'srun --mpi=pmi2 -N 2 -n 4 shifter sh -c \'echo "LD=$LD_LIBRARY_PATH"; exec mpi_hello\'\n',
+    );
+    assert.equal(r.status, 0, r.stderr + out);
+    assert.equal((out.match(/ of 4 on n\d sum=4$/gm) || []).length, 4, out);
+    assert.match(out, /^LD=\/opt\/udiImage\/modules\/mpich\/lib64/m);
   });
 
   it('perNodeCache: kept across steps of an --exclusive job, a fresh one for every srun of a shared job', () => {

@@ -3,7 +3,7 @@
 
 import type { JsonPath } from '../finding';
 import imageRefSchema from '../../../schemas/image-ref.schema.json';
-import { asArray, asRecord, asString, hasKey, jobsOf } from './rule';
+import { asArray, asRecord, asString, hasKey, type JobEntry } from './rule';
 
 export const IMAGE_TYPES = ['docker', 'custom', 'id', 'local'];
 
@@ -66,18 +66,21 @@ export interface ImageUse {
   path: JsonPath;
 }
 
-/** Every image named outside `images:` (defaults, jobs, steps), where it is written. */
-export function imageUses(value: Record<string, unknown>): ImageUse[] {
+/** The image named in defaults, where it is written. */
+export function defaultsImageUses(value: Record<string, unknown>): ImageUse[] {
+  const text = asString(asRecord(value.defaults)?.image);
+  return text !== undefined ? [{ text, path: ['defaults', 'image'] }] : [];
+}
+
+/** The images a job names, on itself and on its steps. */
+export function jobImageUses(entry: JobEntry): ImageUse[] {
   const uses: ImageUse[] = [];
   const add = (v: unknown, path: JsonPath) => {
     const text = asString(v);
     if (text !== undefined) uses.push({ text, path });
   };
-  add(asRecord(value.defaults)?.image, ['defaults', 'image']);
-  for (const entry of jobsOf(value)) {
-    add(entry.job.image, [...entry.path, 'image']);
-    asArray(entry.job.steps).forEach((step, i) => add(asRecord(step)?.image, [...entry.path, 'steps', i, 'image']));
-  }
+  add(entry.job.image, [...entry.path, 'image']);
+  asArray(entry.job.steps).forEach((step, i) => add(asRecord(step)?.image, [...entry.path, 'steps', i, 'image']));
   return uses;
 }
 

@@ -4,13 +4,13 @@
 
 import type { Finding, JsonPath } from '../finding';
 import { closest } from '../suggest';
-import { IMAGE_TYPES, REF_PATTERN, entryRef, imageUses, parseDockerTag, parseRef, resolveImage, type ImageUse } from './image-lookup';
-import { asArray, asRecord, type Rule } from './rule';
+import { IMAGE_TYPES, REF_PATTERN, defaultsImageUses, entryRef, jobImageUses, parseDockerTag, parseRef, resolveImage, type ImageUse } from './image-lookup';
+import { asArray, asRecord, type JobRule, type Rule } from './rule';
 
 /** Docker Hub is public: pulling from it without an ACL exposes nothing. */
 const PUBLIC_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
 
-export const imageRefs: Rule = ({ value }) => {
+export const imageEntries: Rule = ({ value }) => {
   const findings: Finding[] = [];
   for (const [alias, entry] of Object.entries(asRecord(value.images) ?? {})) {
     const at = entryRef(entry, ['images', alias]);
@@ -28,26 +28,28 @@ export const imageRefs: Rule = ({ value }) => {
       }
     }
   }
-  for (const use of imageUses(value)) {
-    const resolved = resolveImage(value, use.text);
-    // Aliases were checked at their entry; names that are neither are references.ts's to report.
-    if (!resolved || resolved.alias !== undefined) continue;
-    if (!REF_PATTERN.test(use.text)) {
-      findings.push(invalid(use));
-      continue;
-    }
-    findings.push(...versionAndCase(use.text, use.path));
-    const host = privateHost(use.text);
-    if (host) {
-      findings.push({
-        code: 'SF024',
-        message: `Image ${use.text} comes from the registry ${host} and is written inline, so it cannot name users or groups: once pulled, every user of the system can run it. Define it under images: as { ref: ${use.text}, users: [<your user name>] } and use the alias here.`,
-        path: use.path,
-      });
-    }
+  return [...findings, ...defaultsImageUses(value).flatMap((use) => inline(value, use))];
+};
+
+export const jobImageRefs: JobRule = ({ value }, entry) => jobImageUses(entry).flatMap((use) => inline(value, use));
+
+/** A reference written where an alias could be. */
+function inline(value: Record<string, unknown>, use: ImageUse): Finding[] {
+  const resolved = resolveImage(value, use.text);
+  // Aliases were checked at their entry; names that are neither are references.ts's to report.
+  if (!resolved || resolved.alias !== undefined) return [];
+  if (!REF_PATTERN.test(use.text)) return [invalid(use)];
+  const findings = versionAndCase(use.text, use.path);
+  const host = privateHost(use.text);
+  if (host) {
+    findings.push({
+      code: 'SF024',
+      message: `Image ${use.text} comes from the registry ${host} and is written inline, so it cannot name users or groups: once pulled, every user of the system can run it. Define it under images: as { ref: ${use.text}, users: [<your user name>] } and use the alias here.`,
+      path: use.path,
+    });
   }
   return findings;
-};
+}
 
 function invalid(use: ImageUse): Finding {
   const finding: Finding = {

@@ -3,29 +3,23 @@
 
 import type { Finding } from '../finding';
 import { aliasNames } from './image-lookup';
-import { asArray, asRecord, effective, hasUnknownKey, jobsOf, yamlScalar, type Rule } from './rule';
+import { asArray, asRecord, effective, hasUnknownKey, yamlScalar, type JobRule } from './rule';
 
-export const jobImage: Rule = ({ value, profile }) => {
+export const jobImage: JobRule = ({ value, profile }, entry) => {
   // Without a container engine commands run on the host: there is no image to name.
-  if (profile.engine === 'none') return [];
-  const findings: Finding[] = [];
+  if (profile.engine === 'none' || effective(value, entry, 'image') !== undefined || hasUnknownKey(entry.job)) return [];
+  const steps = asArray(entry.job.steps);
+  const bare = steps.map((s, i) => ({ step: asRecord(s), i })).filter(({ step }) => step?.image === undefined);
+  if ((steps.length > 0 && bare.length === 0) || bare.some(({ step }) => step && hasUnknownKey(step, 'step'))) return [];
+  const which = steps.length > 0 ? ` (steps without one: ${bare.map(({ step, i }) => (typeof step?.name === 'string' ? `"${step.name}"` : `#${i + 1}`)).join(', ')})` : '';
+  const f: Finding = {
+    code: 'SF037',
+    message: `Job "${entry.name}" has no image${which}. Set image: on the job or in defaults, to an alias from images: or a reference such as docker:ubuntu:22.04.`,
+    path: entry.path,
+    anchor: 'key',
+  };
+  // With a single image defined there is nothing to choose.
   const aliases = aliasNames(value);
-  for (const entry of jobsOf(value)) {
-    if (effective(value, entry, 'image') !== undefined || hasUnknownKey(entry.job)) continue;
-    const steps = asArray(entry.job.steps);
-    const bare = steps.map((s, i) => ({ step: asRecord(s), i })).filter(({ step }) => step?.image === undefined);
-    if (bare.some(({ step }) => step && hasUnknownKey(step, 'step'))) continue;
-    if (steps.length > 0 && bare.length === 0) continue;
-    const which = steps.length > 0 ? ` (steps without one: ${bare.map(({ step, i }) => (typeof step?.name === 'string' ? `"${step.name}"` : `#${i + 1}`)).join(', ')})` : '';
-    const f: Finding = {
-      code: 'SF037',
-      message: `Job "${entry.name}" has no image${which}. Set image: on the job or in defaults, to an alias from images: or a reference such as docker:ubuntu:22.04.`,
-      path: entry.path,
-      anchor: 'key',
-    };
-    // With a single image defined there is nothing to choose.
-    if (aliases.length === 1) f.fix = { title: `Use image "${aliases[0]}"`, kind: 'addKey', key: 'image', yaml: yamlScalar(aliases[0]) };
-    findings.push(f);
-  }
-  return findings;
+  if (aliases.length === 1) f.fix = { title: `Use image "${aliases[0]}"`, kind: 'addKey', key: 'image', yaml: yamlScalar(aliases[0]) };
+  return [f];
 };

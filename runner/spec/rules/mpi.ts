@@ -6,31 +6,26 @@
 import type { Finding, JsonPath } from '../finding';
 import type { Profile } from '../../profiles/profile';
 import { resolveImage } from './image-lookup';
-import { asArray, asRecord, asString, effective, jobsOf, oncePerPath, type JobEntry, type Rule } from './rule';
+import { asArray, asRecord, asString, effective, oncePerPath, type JobEntry, type JobRule } from './rule';
 
 interface Setting {
   value: unknown;
   path: JsonPath;
 }
 
-export const mpi: Rule = ({ value, profile }) => {
-  const findings: Finding[] = [];
-  for (const entry of jobsOf(value)) {
-    const jobMpi: Setting | undefined = entry.job.mpi !== undefined ? { value: entry.job.mpi, path: [...entry.path, 'mpi'] } : undefined;
-    const image = effective(value, entry, 'image');
-    const modules = effective(value, entry, 'modules');
-    const steps = asArray(entry.job.steps);
-    if (steps.length === 0) {
-      findings.push(...check(value, profile, entry, jobMpi, image, modules));
-      continue;
-    }
-    steps.forEach((s, i) => {
-      const step = asRecord(s);
-      if (!step) return;
-      const own = (key: string): Setting | undefined => (step[key] !== undefined ? { value: step[key], path: [...entry.path, 'steps', i, key] } : undefined);
-      findings.push(...check(value, profile, entry, own('mpi') ?? jobMpi, own('image') ?? image, own('modules') ?? modules));
-    });
-  }
+export const mpi: JobRule = ({ value, profile }, entry) => {
+  const jobMpi: Setting | undefined = entry.job.mpi !== undefined ? { value: entry.job.mpi, path: [...entry.path, 'mpi'] } : undefined;
+  const image = effective(value, entry, 'image');
+  const modules = effective(value, entry, 'modules');
+  const steps = asArray(entry.job.steps);
+  if (steps.length === 0) return check(value, profile, entry, jobMpi, image, modules);
+  const findings = steps.flatMap((s, i) => {
+    const step = asRecord(s);
+    if (!step) return [];
+    const own = (key: string): Setting | undefined => (step[key] !== undefined ? { value: step[key], path: [...entry.path, 'steps', i, key] } : undefined);
+    return check(value, profile, entry, own('mpi') ?? jobMpi, own('image') ?? image, own('modules') ?? modules);
+  });
+  // Steps that inherit the same module list share one finding.
   return oncePerPath(findings);
 };
 

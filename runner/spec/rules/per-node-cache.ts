@@ -3,7 +3,7 @@
 // mkfs.xfs cannot format, and data expected to outlive the srun that wrote it.
 
 import type { Finding } from '../finding';
-import { asArray, asRecord, asString, hasUnknownKey, jobsOf, type Rule } from './rule';
+import { asArray, asRecord, asString, hasUnknownKey, type JobRule, type Rule } from './rule';
 import { jobVolumes, volumesOf } from './volume-lookup';
 
 /** mkfs.xfs has never formatted less than 16 MiB (recent versions want 300 MiB). */
@@ -37,21 +37,20 @@ export const perNodeCache: Rule = ({ value }) => {
     }
   }
 
-  for (const entry of jobsOf(value)) {
-    const steps = asArray(entry.job.steps).length;
-    if (steps < 2) continue;
-    const cached = jobVolumes(value, entry).find((v) => asRecord(v.volume.perNodeCache));
-    if (!cached) continue;
-    const defaults = asRecord(value.defaults);
-    const exclusive = entry.job.exclusive ?? defaults?.exclusive;
-    if (exclusive === true || hasUnknownKey(entry.job)) continue;
-    const message = `Job "${entry.name}" mounts the perNodeCache volume "${cached.name}" and runs ${steps} steps without exclusive: true; in a shared job every srun gets a new, empty cache, so what one step writes there is gone for the next. Add exclusive: true.`;
-    // Set the job's own key when it has one; a new key would be a duplicate.
-    findings.push(
-      entry.job.exclusive !== undefined
-        ? { code: 'SF021', message, path: [...entry.path, 'exclusive'], fix: { title: 'Set exclusive: true', kind: 'replaceValue', yaml: 'true' } }
-        : { code: 'SF021', message, path: entry.path, anchor: 'key', fix: { title: 'Add exclusive: true to the job', kind: 'addKey', key: 'exclusive', yaml: 'true' } },
-    );
-  }
   return findings;
+};
+
+export const cacheAcrossSteps: JobRule = ({ value }, entry) => {
+  const steps = asArray(entry.job.steps).length;
+  if (steps < 2) return [];
+  const cached = jobVolumes(value, entry).find((v) => asRecord(v.volume.perNodeCache));
+  const exclusive = entry.job.exclusive ?? asRecord(value.defaults)?.exclusive;
+  if (!cached || exclusive === true || hasUnknownKey(entry.job)) return [];
+  const message = `Job "${entry.name}" mounts the perNodeCache volume "${cached.name}" and runs ${steps} steps without exclusive: true; in a shared job every srun gets a new, empty cache, so what one step writes there is gone for the next. Add exclusive: true.`;
+  // Set the job's own key when it has one; a new key would be a duplicate.
+  return [
+    entry.job.exclusive !== undefined
+      ? { code: 'SF021', message, path: [...entry.path, 'exclusive'], fix: { title: 'Set exclusive: true', kind: 'replaceValue', yaml: 'true' } }
+      : { code: 'SF021', message, path: entry.path, anchor: 'key', fix: { title: 'Add exclusive: true to the job', kind: 'addKey', key: 'exclusive', yaml: 'true' } },
+  ];
 };

@@ -3,41 +3,39 @@
 // above one turns it into an srun of that many copies of the same command.
 
 import type { Finding, FindingFix, JsonPath } from '../finding';
-import { asCount, asRecord, effective, hasUnknownKey, jobsOf, oncePerPath, type JobEntry, type Rule } from './rule';
+import { asCount, asRecord, effective, hasUnknownKey, type JobEntry, type JobRule } from './rule';
 
-export const qos: Rule = ({ value, profile }) => {
+export const qos: JobRule = ({ value, profile }, entry) => {
   const findings: Finding[] = [];
-  for (const entry of jobsOf(value)) {
-    const q = effective(value, entry, 'qos');
-    if (q?.value === 'jgi' && effective(value, entry, 'exclusive')?.value !== true && !hasUnknownKey(entry.job)) findings.push(jgi(value, entry, q.path));
-    if (typeof q?.value !== 'string' || !profile.sharedQos.includes(q.value)) continue;
-    const where = `qos ${q.value}${q.path[0] === 'defaults' ? ' (from defaults)' : ''}`;
+  const q = effective(value, entry, 'qos');
+  if (q?.value === 'jgi' && effective(value, entry, 'exclusive')?.value !== true && !hasUnknownKey(entry.job)) findings.push(jgi(value, entry, q.path));
+  if (typeof q?.value !== 'string' || !profile.sharedQos.includes(q.value)) return findings;
+  const where = `qos ${q.value}${q.path[0] === 'defaults' ? ' (from defaults)' : ''}`;
 
-    const nodes = effective(value, entry, 'nodes');
-    const n = asCount(nodes?.value);
-    if (nodes && n !== undefined && n > 1) {
-      const who = nodes.path[0] === 'defaults' ? `defaults.nodes gives job "${entry.name}" (and every job without nodes of its own) ${n} nodes` : `Job "${entry.name}" asks for ${n} nodes`;
-      findings.push(shared(`${who} on the shared ${where}`, nodes.path));
-    }
-    const steps = Array.isArray(entry.job.steps) ? entry.job.steps : undefined;
-    steps?.forEach((s, i) => {
-      const sn = asCount(asRecord(s)?.nodes);
-      if (sn !== undefined && sn > 1) findings.push(shared(`Step #${i + 1} of job "${entry.name}" asks for ${sn} nodes on the shared ${where}`, [...entry.path, 'steps', i, 'nodes']));
-    });
-    // An MPI job asks for srun on purpose.
-    const mpi = entry.job.mpi;
-    if (steps || mpi === true || mpi === 'pmi2' || mpi === 'pmix') continue;
-    for (const key of ['tasks', 'tasksPerNode']) {
-      const count = asCount(entry.job[key]);
-      if (count === undefined || count <= 1) continue;
-      findings.push({
-        code: 'SF048',
-        message: `Job "${entry.name}" runs one command on the shared ${where} with ${key}: ${count}, so it is not run as a serial job (directly, without srun) but through srun as ${key === 'tasks' ? count : 'several'} copies. For a serial program remove ${key}; for a parallel one, consider another qos.`,
-        path: [...entry.path, key],
-      });
-    }
+  const nodes = effective(value, entry, 'nodes');
+  const n = asCount(nodes?.value);
+  if (nodes && n !== undefined && n > 1) {
+    const who = nodes.path[0] === 'defaults' ? `defaults.nodes gives job "${entry.name}" (and every job without nodes of its own) ${n} nodes` : `Job "${entry.name}" asks for ${n} nodes`;
+    findings.push(shared(`${who} on the shared ${where}`, nodes.path));
   }
-  return oncePerPath(findings);
+  const steps = Array.isArray(entry.job.steps) ? entry.job.steps : undefined;
+  steps?.forEach((s, i) => {
+    const sn = asCount(asRecord(s)?.nodes);
+    if (sn !== undefined && sn > 1) findings.push(shared(`Step #${i + 1} of job "${entry.name}" asks for ${sn} nodes on the shared ${where}`, [...entry.path, 'steps', i, 'nodes']));
+  });
+  // An MPI job asks for srun on purpose.
+  const mpi = entry.job.mpi;
+  if (steps || mpi === true || mpi === 'pmi2' || mpi === 'pmix') return findings;
+  for (const key of ['tasks', 'tasksPerNode']) {
+    const count = asCount(entry.job[key]);
+    if (count === undefined || count <= 1) continue;
+    findings.push({
+      code: 'SF048',
+      message: `Job "${entry.name}" runs one command on the shared ${where} with ${key}: ${count}, so it is not run as a serial job (directly, without srun) but through srun as ${key === 'tasks' ? count : 'several'} copies. For a serial program remove ${key}; for a parallel one, consider another qos.`,
+      path: [...entry.path, key],
+    });
+  }
+  return findings;
 };
 
 function shared(what: string, path: JsonPath): Finding {

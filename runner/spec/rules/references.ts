@@ -3,38 +3,45 @@
 
 import type { Finding, JsonPath } from '../finding';
 import { closest } from '../suggest';
-import { aliasNames, imageUses, resolveImage } from './image-lookup';
-import { asArray, asRecord, asString, hasKey, jobsOf, yamlScalar, type Rule } from './rule';
+import { aliasNames, defaultsImageUses, jobImageUses, resolveImage, type ImageUse } from './image-lookup';
+import { asArray, asRecord, asString, hasKey, jobsOf, yamlScalar, type JobRule, type Rule } from './rule';
 
-export const references: Rule = ({ value }) => {
-  const findings: Finding[] = [];
-  const aliases = aliasNames(value);
-  for (const use of imageUses(value)) {
-    if (resolveImage(value, use.text)) continue;
-    const known = aliases.length > 0 ? ` Aliases defined: ${aliases.join(', ')}.` : ' No images are defined under images:.';
-    const head = `Image "${use.text}" is neither an alias from images: nor a reference (TYPE:NAME:VERSION such as docker:${use.text}:1.0).`;
-    findings.push(unknown('SF030', use.text, aliases, use.path, head, known));
-  }
-
-  const volumes = asRecord(value.volumes);
-  const volumeNames = Object.keys(volumes ?? {});
+/** The image in defaults, and `needs` (which depends on every job's name). */
+export const workflowReferences: Rule = ({ value }) => {
+  const findings = defaultsImageUses(value).flatMap((use) => unknownImage(value, use));
   const jobs = jobsOf(value);
-  const jobNames = jobs.map((j) => j.name);
+  const names = jobs.map((j) => j.name);
+  const known = new Set(names);
   for (const entry of jobs) {
-    asArray(entry.job.volumes).forEach((v, i) => {
-      const name = asString(v);
-      if (name === undefined || hasKey(volumes, name)) return;
-      const known = volumeNames.length > 0 ? ` Volumes defined: ${volumeNames.join(', ')}.` : ' No volumes are defined under volumes:.';
-      findings.push(unknown('SF031', name, volumeNames, [...entry.path, 'volumes', i], `Job "${entry.name}" mounts volume "${name}", which volumes: does not define.`, known));
-    });
     asArray(entry.job.needs).forEach((n, i) => {
       const name = asString(n);
-      if (name === undefined || jobNames.includes(name)) return;
-      findings.push(unknown('SF032', name, jobNames.filter((j) => j !== entry.name), [...entry.path, 'needs', i], `Job "${entry.name}" needs "${name}", which is not a job of this workflow.`, ` Jobs: ${jobNames.join(', ')}.`));
+      if (name === undefined || known.has(name)) return;
+      findings.push(unknown('SF032', name, names.filter((j) => j !== entry.name), [...entry.path, 'needs', i], `Job "${entry.name}" needs "${name}", which is not a job of this workflow.`, ` Jobs: ${names.join(', ')}.`));
     });
   }
   return findings;
 };
+
+export const jobReferences: JobRule = ({ value }, entry) => {
+  const findings = jobImageUses(entry).flatMap((use) => unknownImage(value, use));
+  const volumes = asRecord(value.volumes);
+  const volumeNames = Object.keys(volumes ?? {});
+  asArray(entry.job.volumes).forEach((v, i) => {
+    const name = asString(v);
+    if (name === undefined || hasKey(volumes, name)) return;
+    const known = volumeNames.length > 0 ? ` Volumes defined: ${volumeNames.join(', ')}.` : ' No volumes are defined under volumes:.';
+    findings.push(unknown('SF031', name, volumeNames, [...entry.path, 'volumes', i], `Job "${entry.name}" mounts volume "${name}", which volumes: does not define.`, known));
+  });
+  return findings;
+};
+
+function unknownImage(value: Record<string, unknown>, use: ImageUse): Finding[] {
+  if (resolveImage(value, use.text)) return [];
+  const aliases = aliasNames(value);
+  const known = aliases.length > 0 ? ` Aliases defined: ${aliases.join(', ')}.` : ' No images are defined under images:.';
+  const head = `Image "${use.text}" is neither an alias from images: nor a reference (TYPE:NAME:VERSION such as docker:${use.text}:1.0).`;
+  return [unknown('SF030', use.text, aliases, use.path, head, known)];
+}
 
 /** `head` says what is wrong; `known` lists the names there are, unless one is close enough to suggest. */
 function unknown(code: string, name: string, candidates: string[], path: JsonPath, head: string, known: string): Finding {

@@ -14,6 +14,13 @@ export interface RuleContext {
 
 export type Rule = (ctx: RuleContext) => Finding[];
 
+/**
+ * The part of a rule about one job. It may read the header (images, volumes, defaults, env) and the
+ * profile but no other job, so that its findings can be kept while the job's text does not change:
+ * re-validating a large file after an edit then re-checks the edited job only.
+ */
+export type JobRule = (ctx: RuleContext, entry: JobEntry) => Finding[];
+
 export function asRecord(v: unknown): Record<string, unknown> | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }

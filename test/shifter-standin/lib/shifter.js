@@ -260,7 +260,7 @@ async function plan(planDir, argv0, args) {
   }
   let imageId;
   if (o.imageType === 'id') {
-    imageId = o.imageTag;
+    imageId = /^[0-9a-f]+$/.test(o.imageTag) ? o.imageTag : null;
   } else if (o.imageType === 'local') {
     imageId = null; // local chroots are not enabled at this site (allowLocalChroot=0)
   } else {

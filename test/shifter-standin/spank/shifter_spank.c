@@ -314,6 +314,16 @@ int slurm_spank_job_epilog(spank_t sp, int ac, char **av)
 	return ESPANK_SUCCESS;
 }
 
+/* No-op, but it makes slurmd keep this plugin in its own (S_CTX_SLURMD) stack, from which it decides
+ * whether SPANK job prologs/epilogs exist at all. */
+int slurm_spank_slurmd_exit(spank_t sp, int ac, char **av)
+{
+	(void) sp;
+	(void) ac;
+	(void) av;
+	return ESPANK_SUCCESS;
+}
+
 int slurm_spank_exit(spank_t sp, int ac, char **av)
 {
 	(void) sp;

@@ -1,0 +1,41 @@
+// Shifter's `docker:NAME:TAG` -> the registry reference skopeo, podman and docker pull. Docker Hub
+// is the default, as at NERSC; SHIFTERFLOW_REGISTRY points every unqualified name at another
+// registry (a mirror, or a local one such as 127.0.0.1:5000, where names carry no `library/`). A
+// name that starts with a registry host (`registry.services.nersc.gov/me/img`) is pulled from there.
+// Other Shifter image types (custom, id, local) are the gateway's and cannot be prepared here.
+
+import { normalizeImageRef, parseImageRef } from '../images/image-ref';
+import type { LocalSettings } from './settings';
+
+export interface RegistryImage {
+  /** `host[:port]/path/name:tag`, always with the registry host. */
+  reference: string;
+  host: string;
+  tlsVerify: boolean;
+}
+
+export class LocalImageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LocalImageError';
+  }
+}
+
+export function registryImage(ref: string, settings: Pick<LocalSettings, 'registry' | 'tlsVerify'>): RegistryImage {
+  const normal = normalizeImageRef(ref);
+  const { type, tag } = parseImageRef(normal);
+  if (type !== 'docker') throw new LocalImageError(`image ${ref}: only docker: images can be prepared on this machine (${type}: images live in a Shifter image gateway)`);
+  const first = tag.split('/')[0];
+  const explicitHost = tag.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  let reference: string;
+  if (explicitHost) reference = tag;
+  else if (settings.registry) reference = `${settings.registry}/${tag}`;
+  else reference = `docker.io/${tag.includes('/') ? tag : `library/${tag}`}`;
+  const host = reference.split('/')[0];
+  return { reference, host, tlsVerify: settings.tlsVerify ?? !isLoopback(host) };
+}
+
+function isLoopback(host: string): boolean {
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
+  return name === 'localhost' || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
+}
