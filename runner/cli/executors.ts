@@ -47,7 +47,7 @@ export async function pullShifterImages(plan: Plan, emit: (e: RunEvent) => void)
       { onStatus: (ref, status) => emit(event('image', { ref, status })) },
     );
   } catch (e) {
-    if (e instanceof ImageGatewayUnreachableError) throw new UserError(`the image gateway is unreachable (${e.message}); nothing was submitted`, 1);
+    if (e instanceof ImageGatewayUnreachableError) throw new UserError(`${e.message}; nothing was submitted`, 1);
     throw e;
   }
   for (const r of results) emit(event('image', { ref: r.ref, status: r.status, id: r.id, message: r.message }));

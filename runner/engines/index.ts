@@ -1,16 +1,22 @@
-// Engines by name. Only Shifter is implemented; podman-hpc, apptainer, bwrap and podman/docker plug in
-// here by implementing ContainerEngine (engine.ts) in a file of their own.
+// Engines by name: Shifter, and podman-hpc and Apptainer for other centres. bwrap, podman, docker
+// and none are the local executor's (runner/local/engines): they run the Shifter scripts locally.
 
 import type { Engine, Profile } from '../profiles/profile';
 import { EngineError, type ContainerEngine } from './engine';
+import { apptainerEngine } from './apptainer';
+import { podmanHpcEngine } from './podman-hpc';
 import { shifterEngine } from './shifter';
 
 export type { ContainerEngine, ContainerEngineWithReadiness, InteractiveTarget, ReadinessCheck, SbatchDirective, StepLaunch, Word } from './engine';
 export { EngineError, hasReadiness } from './engine';
 export { shifterEngine, shifterVolumeEntry, shifterVolumeMap } from './shifter';
+export { podmanHpcEngine } from './podman-hpc';
+export { apptainerEngine, sifPath } from './apptainer';
 
 const ENGINES: Partial<Record<Engine, ContainerEngine>> = {
   shifter: shifterEngine,
+  'podman-hpc': podmanHpcEngine,
+  apptainer: apptainerEngine,
 };
 
 export function implementedEngines(): string[] {

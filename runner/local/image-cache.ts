@@ -7,7 +7,7 @@
 // renamed into place, so concurrent runs never see half an image.
 
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { execFile, failureText } from './exec-file';
 import { configFromLayout, platformManifestDigest } from './oci-config';
 import type { ImageConfig, PreparedImage } from './prepared-images';
@@ -78,25 +78,4 @@ function readCached(dir: string): ImageConfig | undefined {
 function withoutTag(reference: string): string {
   const colon = reference.lastIndexOf(':');
   return colon > reference.lastIndexOf('/') ? reference.slice(0, colon) : reference;
-}
-
-/**
- * When containers run as another uid than the runner's (root runner), every directory above the
- * rootfs must let that uid through. Returns the first one that does not, if any.
- */
-export function untraversable(path: string, uid: number, gid: number): string | undefined {
-  let p = path;
-  for (;;) {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      return p;
-    }
-    const ok = st.uid === uid ? st.mode & 0o100 : st.gid === gid ? st.mode & 0o010 : st.mode & 0o001;
-    if (!ok) return p;
-    const up = dirname(p);
-    if (up === p) return undefined;
-    p = up;
-  }
 }

@@ -4,7 +4,8 @@
 // name that starts with a registry host (`registry.services.nersc.gov/me/img`) is pulled from there.
 // Other Shifter image types (custom, id, local) are the gateway's and cannot be prepared here.
 
-import { normalizeImageRef, parseImageRef } from '../images/image-ref';
+import { dockerReference } from '../engines/docker-reference';
+import { EngineError } from '../engines/engine';
 import type { LocalSettings } from './settings';
 
 export interface RegistryImage {
@@ -22,15 +23,13 @@ export class LocalImageError extends Error {
 }
 
 export function registryImage(ref: string, settings: Pick<LocalSettings, 'registry' | 'tlsVerify'>): RegistryImage {
-  const normal = normalizeImageRef(ref);
-  const { type, tag } = parseImageRef(normal);
-  if (type !== 'docker') throw new LocalImageError(`image ${ref}: only docker: images can be prepared on this machine (${type}: images live in a Shifter image gateway)`);
-  const first = tag.split('/')[0];
-  const explicitHost = tag.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
   let reference: string;
-  if (explicitHost) reference = tag;
-  else if (settings.registry) reference = `${settings.registry}/${tag}`;
-  else reference = `docker.io/${tag.includes('/') ? tag : `library/${tag}`}`;
+  try {
+    reference = dockerReference(ref, settings.registry);
+  } catch (e) {
+    if (e instanceof EngineError) throw new LocalImageError(e.message);
+    throw e;
+  }
   const host = reference.split('/')[0];
   return { reference, host, tlsVerify: settings.tlsVerify ?? !isLoopback(host) };
 }

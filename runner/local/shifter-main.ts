@@ -8,8 +8,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { normalizeImageRef } from '../images/image-ref';
 import { containerEnvironment, parseAssignment } from './container-env';
-import { commandArgv, siteMount, systemMounts, type ContainerSpec, type Mount } from './container-spec';
+import { commandArgv, mountedPath, siteMount, systemMounts, type ContainerSpec, type Mount } from './container-spec';
 import { ContainerSetupError, LOCAL_ENGINES, isLocalEngineName } from './engines';
+import { reachable } from './host-access';
 import { EMPTY_CONFIG, readPreparedImages, type PreparedImage } from './prepared-images';
 import { containerUser, RunAsError, type ContainerUser } from './run-as';
 import { scratchDir } from './scratch';
@@ -116,7 +117,7 @@ export async function runShifter(argv: string[], env: NodeJS.ProcessEnv = proces
       etc = written.files;
       mounts.push(...systemMounts());
       const site = siteMount(env.SLURM_SUBMIT_DIR);
-      if (site) mounts.push(site);
+      if (site && reachable(site.source, user.uid, user.gid)) mounts.push(site);
       for (const v of volumes) {
         if (v.perNodeCache) {
           const s = scratchDir({ root: env.SF_LOCAL_SCRATCH, jobId: env.SLURM_JOB_ID, exclusive: env.SF_LOCAL_EXCLUSIVE === '1', target: v.target, uid: user.uid, gid: user.gid });
@@ -144,6 +145,9 @@ export async function runShifter(argv: string[], env: NodeJS.ProcessEnv = proces
       if (e instanceof ContainerSetupError) throw new Exit(1, e.message);
       throw e;
     }
+    // A directory the user cannot enter is as good as missing (the runner may be root, the user not).
+    const host = mountedPath(wanted, base.mounts);
+    if (seen !== false && host !== undefined && !reachable(host, user.uid, user.gid)) seen = false;
     let workdir = wanted;
     if (seen === false || (asked === undefined && seen !== true)) {
       process.stderr.write(`Failed to switch to working dir: ${wanted}, staying in /\n`);

@@ -1,8 +1,8 @@
 // PlannedJob -> sbatch script text. Shape (see DESIGN.md and shifter-contract.md):
 //
 //   #!/bin/bash
-//   #SBATCH --job-name=<workflow>.<job>          Slurm's options, then the engine's directives
-//   ...                                          (never $VARIABLES: sbatch does not expand them)
+//   #SBATCH --job-name=<workflow>.<job>          then the engine's directives (image, volume, module),
+//   ...                                          then Slurm's options; never a $VARIABLE (not expanded)
 //   srun -N n -n t shifter CMD                   one foreground step: its status is the script's
 //   shifter CMD                                  serial job on a shared qos: no srun (NERSC's guide)
 //
@@ -23,7 +23,7 @@
 // are read by the batch shell (as in `srun -n 32 shifter python ~/hello.py`), so only the first
 // program of a pipeline runs in the container; write `bash -c '...'` to run a pipeline inside it.
 // `set -u`/`set -e` are NOT set for the user's lines (they would change what those lines mean); the
-// generated helper functions turn `set -u` on for themselves only (`local -`).
+// generated helper functions turn `set -u` on for themselves only (`local -`, bash >= 4.4).
 
 import { engineForProfile } from '../engines';
 import { EngineError, type ContainerEngine, type Word } from '../engines/engine';

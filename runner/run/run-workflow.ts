@@ -91,7 +91,7 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
       const active = order.filter((j) => j.externalId && !isFinal(jobState(j))).map((j) => j.externalId!);
       await o.executor.cancel(active);
       if (active.length > 0) applyAndEmit(jobs, await o.executor.poll(active), emit);
-      return finish(o, emit, 'CANCELLED');
+      return finish(o, jobs, emit, 'CANCELLED');
     }
     const active = order.filter((j) => j.externalId && !j.settled);
     const changed = applyAndEmit(jobs, await o.executor.poll(active.map((j) => j.externalId!)), emit);
@@ -114,12 +114,15 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
     }
     if (order.every((j) => j.settled)) {
       const failed = order.some((j) => j.settled !== 'COMPLETED');
-      return finish(o, emit, failed ? 'FAILED' : 'COMPLETED');
+      return finish(o, jobs, emit, failed ? 'FAILED' : 'COMPLETED');
     }
   }
 }
 
-function finish(o: RunOptions, emit: (e: RunEvent) => void, status: RunStatus): RunStatus {
+async function finish(o: RunOptions, jobs: Map<string, TrackedJob>, emit: (e: RunEvent) => void, status: RunStatus): Promise<RunStatus> {
+  // Accounting settles a moment after a job ends (node lists, end times): one last query for the record.
+  const ids = [...jobs.values()].map((j) => j.externalId).filter((id): id is string => id !== undefined);
+  if (ids.length > 0) applyAndEmit(jobs, (await o.executor.poll(ids)).filter((r) => isFinal(r.state)), emit);
   emit(event('run-finished', { status }));
   const events = readJournal(o.dir.journal);
   writeTrace(o.dir, o.plan, events);

@@ -55,7 +55,7 @@ export const CODES = {
   SF045: { severity: 'error', title: 'inconsistent task counts', rule: 'tasks must equal nodes x tasksPerNode when all three are given.' },
   SF046: { severity: 'error', title: 'unsafe value', rule: 'Values that reach a shell or an #SBATCH line may not contain newlines or NUL; names may not contain shell metacharacters.' },
   SF047: { severity: 'warning', title: 'last step in background', rule: 'A background step is only useful when later steps run beside it; the script waits for it anyway.' },
-  SF048: { severity: 'warning', title: 'serial job with srun options', rule: 'On a shared qos a serial job runs without srun; node and task counts for it are ignored.' },
+  SF048: { severity: 'warning', title: 'several tasks on a shared qos', rule: 'On a shared qos a serial job runs without srun; asking it for several tasks starts the command that many times through srun, which is rarely what a serial job means.' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

@@ -161,6 +161,7 @@ AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=127.0.0.1
 AccountingStoragePort=$SF_DBD_PORT
 AccountingStorageEnforce=associations,limits,qos
+AccountingStoreFlags=job_comment
 PlugStackConfig=$SF_ETC/plugstack.conf
 MailProg=/bin/true
 TmpFS=/tmp

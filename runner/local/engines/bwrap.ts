@@ -5,7 +5,8 @@
 
 import type { ContainerSpec } from '../container-spec';
 import { execFile, failureText } from '../exec-file';
-import { prepareRootfs, untraversable } from '../image-cache';
+import { untraversable } from '../host-access';
+import { prepareRootfs } from '../image-cache';
 import type { ContainerUser } from '../run-as';
 import { RootfsLayout } from './rootfs-layout';
 import { ContainerSetupError, type Launch, type LocalEngine, type ProbeResult } from './types';
@@ -56,8 +57,13 @@ export const bwrapEngine: LocalEngine = {
   launch(spec): Launch {
     const as = runAs(spec.user);
     if (as.uid !== undefined) {
+      // bwrap binds as the container's user: say which path stops it rather than let bwrap fail.
       const blocked = untraversable(spec.image.handle, spec.user.uid, spec.user.gid);
       if (blocked) throw new ContainerSetupError(`the image at ${spec.image.handle} is not readable by uid ${spec.user.uid} (${blocked} does not let it through); choose SHIFTERFLOW_IMAGE_CACHE under a directory every user can enter`);
+      for (const m of spec.mounts) {
+        const stop = m.kind === 'system' ? undefined : untraversable(m.source, spec.user.uid, spec.user.gid);
+        if (stop) throw new ContainerSetupError(`FAILED to find real path for volume "from": ${m.source} (uid ${spec.user.uid} cannot enter ${stop})\nFAILED to setup user-requested mounts.`);
+      }
     }
     // cwd /: the runner's own directory may be closed to the container's user.
     return { file: 'bwrap', args: bwrapArgs(spec, layoutFor(spec).args()), cwd: '/', ...as };

@@ -10,7 +10,7 @@ import type { ContainerSpec } from '../container-spec';
 import { ociRunArgs, visibleThroughMounts, type OciCliFlavor } from './oci-cli';
 import type { LocalEngine, ProbeResult } from './types';
 
-export const DOCKER: OciCliFlavor = { program: 'docker', globals: [], extraRun: [] };
+export const DOCKER: OciCliFlavor = { program: 'docker', globals: [], extraRun: [], varTmpfs: '/var:rw,mode=755' };
 
 export function dockerRunArgs(spec: ContainerSpec): string[] {
   return ociRunArgs(spec, DOCKER);

@@ -20,6 +20,8 @@ export interface OciCliFlavor {
   globals: string[];
   /** Options only this program has. */
   extraRun: string[];
+  /** The tmpfs that stands for Shifter's /var. */
+  varTmpfs: string;
 }
 
 function volumeArg(source: string, target: string, readOnly: boolean): string {
@@ -30,7 +32,7 @@ function volumeArg(source: string, target: string, readOnly: boolean): string {
 export function ociRunArgs(spec: ContainerSpec, flavor: OciCliFlavor): string[] {
   const a = [...flavor.globals, 'run', '--rm', '--read-only', ...flavor.extraRun, '--user', `${spec.user.uid}:${spec.user.gid}`];
   a.push('--network=host', '--ipc=host', '--pid=host', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=4096:4096');
-  a.push('--entrypoint', '', '--tmpfs', '/var:rw,mode=755');
+  a.push('--entrypoint', '', '--tmpfs', flavor.varTmpfs);
   for (const [name, file] of Object.entries(spec.etc).sort()) a.push('-v', volumeArg(file, `/etc/${name}`, true));
   for (const m of spec.mounts) a.push('-v', volumeArg(m.source, m.target, m.readOnly));
   a.push('--workdir', spec.workdir);

@@ -20,7 +20,8 @@ export function podmanGlobals(settings: LocalSettings): string[] {
 
 export function podmanFlavor(settings: LocalSettings, rootless = process.getuid?.() !== 0): OciCliFlavor {
   // --read-only-tmpfs=false: no writable /run or /tmp of podman's own; /tmp is the host's, as in Shifter.
-  return { program: 'podman', globals: podmanGlobals(settings), extraRun: ['--read-only-tmpfs=false', ...(rootless ? ['--userns=keep-id'] : [])] };
+  // notmpcopyup: podman would copy the image's /var into the tmpfs; Shifter's /var is built empty.
+  return { program: 'podman', globals: podmanGlobals(settings), extraRun: ['--read-only-tmpfs=false', ...(rootless ? ['--userns=keep-id'] : [])], varTmpfs: '/var:rw,mode=755,notmpcopyup' };
 }
 
 export function podmanRunArgs(spec: ContainerSpec, settings: LocalSettings, rootless?: boolean): string[] {

@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cluster, clusterWorkflow, clusterWorkspace, journalOf, runAsUser, runDirs, sacctJobs, settledJobs, spawnAsUser, unique, type Cluster } from './cluster';
+
+describe('shifterflow run on the real Slurm cluster with the Shifter stand-in @cluster', function () {
+  this.timeout(240_000);
+  let c: Cluster;
+  before(() => {
+    c = cluster();
+  });
+
+  const logOf = (dir: string, file: string) => readFileSync(join(dir, '.shifterflow', 'runs', runDirs(dir)[0], 'logs', file), 'utf8');
+
+  it('hello: pulls the image first, pins its id, runs through shifter, leaves trace and report', async () => {
+    const wf = unique('hello');
+    const dir = clusterWorkspace(c, { 'wf.yaml': clusterWorkflow(wf, `jobs:\n  hello:\n    image: workflow\n    command: sh -c 'echo "hello from $(hostname) in $SHIFTER_IMAGEREQUEST $SF_IMAGE_ENV"'\n`) });
+    const r = runAsUser(c, dir, ['run', 'wf.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(logOf(dir, 'hello.1.out'), /^hello from n[123] in docker:workflow:latest from-image\n$/);
+    const events = journalOf(dir, runDirs(dir)[0]);
+    const ready = events.find((e) => e.type === 'image' && e.status === 'READY' && e.id);
+    const firstSubmit = events.findIndex((e) => e.type === 'job-submitted');
+    assert.ok(ready && events.indexOf(ready) < firstSubmit, 'the image is READY, with its id, before any submission');
+    const trace = readFileSync(join(dir, '.shifterflow', 'runs', runDirs(dir)[0], 'trace.tsv'), 'utf8').trim().split('\n')[1].split('\t');
+    assert.equal(trace[7], 'COMPLETED');
+    assert.equal(trace[5], (ready as { id: string }).id);
+    assert.deepEqual((await settledJobs(c, wf, 1)).map((j) => [j.name, j.state]), [[`${wf}.hello`, 'COMPLETED']]);
+  });
+
+  it("the seeds' manager/worker job: two images, manager in the background, workers on 3 nodes see the volume", () => {
+    const wf = unique('mw');
+    const dir = clusterWorkspace(c, { 'data/input.txt': 'frames\n', 'out/.keep': '', 'wf.yaml': clusterWorkflow(wf, `volumes:
+  data: { source: @DIR@/data, target: /data/in, readOnly: true }
+  out: { source: @DIR@/out, target: /output }
+jobs:
+  simulate:
+    image: workflow
+    nodes: 3
+    volumes: [data, out]
+    steps:
+      - { name: manager, image: manager, nodes: 1, tasks: 1, background: true, command: "sh -c 'cat /etc/sf-image-name > /output/manager; while [ $(ls /output | grep -c ^w) -lt 6 ]; do sleep 0.2; done'" }
+      - { name: workers, nodes: 3, tasksPerNode: 2, command: "sh -c 'cat /data/in/input.txt > /output/w.$SLURM_PROCID.$(hostname); cat /etc/sf-image-name >> /output/w.$SLURM_PROCID.$(hostname)'" }
+`) });
+    const r = runAsUser(c, dir, ['run', 'wf.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    const outs = readdirSync(join(dir, 'out')).filter((f) => f.startsWith('w.'));
+    assert.equal(outs.length, 6);
+    assert.deepEqual([...new Set(outs.map((f) => f.split('.')[2]))].sort(), ['n1', 'n2', 'n3']);
+    assert.equal(readFileSync(join(dir, 'out', outs[0]), 'utf8'), 'frames\nworkflow:latest\n');
+    assert.equal(readFileSync(join(dir, 'out', 'manager'), 'utf8'), 'workflow_manager:latest\n');
+  });
+
+  it('a matrix is one job array; each task gets its values', async () => {
+    const wf = unique('mx');
+    const dir = clusterWorkspace(c, { 'wf.yaml': clusterWorkflow(wf, `jobs:\n  sweep:\n    image: workflow\n    matrix: { sample: [a, 'b c', "$(touch pwned)"] }\n    command: sh -c 'printf "%s\\n" "$1" > @DIR@/out.$SLURM_ARRAY_TASK_ID' - \${{ matrix.sample }}\n`) });
+    const r = runAsUser(c, dir, ['run', 'wf.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual([0, 1, 2].map((i) => readFileSync(join(dir, `out.${i}`), 'utf8')), ['a\n', 'b c\n', '$(touch pwned)\n']);
+    assert.ok(!existsSync(join(dir, 'pwned')));
+    const tasks = await settledJobs(c, wf, 3);
+    assert.deepEqual(tasks.map((j) => j.id.split('_')[1]).sort(), ['0', '1', '2']);
+    assert.equal(new Set(tasks.map((j) => j.id.split('_')[0])).size, 1, 'one array job');
+  });
+
+  it('a failure cancels the dependents (kill-on-invalid-dep) and the run exits 1', () => {
+    const wf = unique('chain');
+    const dir = clusterWorkspace(c, { 'wf.yaml': clusterWorkflow(wf, `jobs:\n  a:\n    image: workflow\n    command: sh -c 'exit 3'\n  b:\n    needs: [a]\n    image: workflow\n    command: touch @DIR@/b\n  c:\n    needs: [b]\n    image: workflow\n    command: touch @DIR@/c\n`) });
+    const r = runAsUser(c, dir, ['run', 'wf.yaml']);
+    assert.equal(r.code, 1, r.stderr);
+    const s = JSON.parse(runAsUser(c, dir, ['status', '--json']).stdout);
+    assert.deepEqual(s.jobs.map((j: { key: string; state: string; exitCode?: number }) => [j.key, j.state, j.exitCode]), [['a', 'FAILED', 3], ['b', 'CANCELLED', 0], ['c', 'CANCELLED', 0]]);
+    assert.ok(!existsSync(join(dir, 'b')) && !existsSync(join(dir, 'c')));
+  });
+
+  it('a retry succeeds on attempt 2 and its dependent runs after it', async () => {
+    const wf = unique('retry');
+    const dir = clusterWorkspace(c, { 'wf.yaml': clusterWorkflow(wf, `jobs:\n  flaky:\n    image: workflow\n    retry: { attempts: 2, on: [FAILED] }\n    command: sh -c 'test -f @DIR@/once || { touch @DIR@/once; exit 1; }'\n  after:\n    needs: [flaky]\n    image: workflow\n    command: touch @DIR@/after\n`) });
+    const r = runAsUser(c, dir, ['run', 'wf.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(existsSync(join(dir, 'after')));
+    const flaky = (await settledJobs(c, wf, 3)).filter((j) => j.name === `${wf}.flaky`).map((j) => j.state);
+    assert.deepEqual(flaky, ['FAILED', 'COMPLETED']);
+  });
+
+  it('cancel mid-run cancels the Slurm jobs', async () => {
+    const wf = unique('cancel');
+    const dir = clusterWorkspace(c, { 'wf.yaml': clusterWorkflow(wf, `jobs:\n  long:\n    image: workflow\n    command: sleep 120\n  next:\n    needs: [long]\n    image: workflow\n    command: "true"\n`) });
+    const runner = spawnAsUser(c, dir, ['run', 'wf.yaml']);
+    const exited = new Promise<number | null>((r) => runner.on('exit', (code) => r(code)));
+    for (let i = 0; i < 300; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      if (runDirs(dir).length > 0 && journalOf(dir, runDirs(dir)[0]).some((e) => e.type === 'job-state' && e.job === 'long' && e.state === 'RUNNING')) break;
+    }
+    assert.equal(runAsUser(c, dir, ['cancel']).code, 0);
+    assert.equal(await exited, 130);
+    assert.deepEqual((await settledJobs(c, wf, 2)).map((j) => j.state.split(' ')[0]), ['CANCELLED', 'CANCELLED']);
+  });
+
+  it('SIGKILL of the runner mid-run, then --resume: no job is submitted twice', async () => {
+    const wf = unique('kill');
+    const dir = clusterWorkspace(c, { 'wf.yaml': clusterWorkflow(wf, `jobs:\n  a:\n    image: workflow\n    command: sleep 3\n  b:\n    needs: [a]\n    image: workflow\n    command: sleep 1\n  c:\n    needs: [b]\n    image: workflow\n    command: touch @DIR@/c-done\n`) });
+    const runner = spawnAsUser(c, dir, ['run', 'wf.yaml']);
+    for (let i = 0; i < 300; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (runDirs(dir).length > 0 && journalOf(dir, runDirs(dir)[0]).filter((e) => e.type === 'job-submitted').length === 3) break;
+    }
+    // runuser forwards signals; kill the node process itself so nothing can clean up.
+    const pid = Number(readFileSync(join(dir, '.shifterflow', 'runs', runDirs(dir)[0], 'runner.pid'), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+    await new Promise((r) => runner.on('exit', r));
+    const r = runAsUser(c, dir, ['run', 'wf.yaml', '--resume']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(existsSync(join(dir, 'c-done')));
+    const jobs = await settledJobs(c, wf, 3);
+    assert.deepEqual(jobs.map((j) => j.name).sort(), [`${wf}.a`, `${wf}.b`, `${wf}.c`], 'each job submitted exactly once');
+    assert.ok(jobs.every((j) => j.state === 'COMPLETED'));
+  });
+
+  it('MPI over 2 nodes with MPICH and pmi2', () => {
+    const wf = unique('mpi');
+    const dir = clusterWorkspace(c, { 'wf.yaml': clusterWorkflow(wf, `jobs:\n  hello:\n    image: mpi\n    nodes: 2\n    tasksPerNode: 2\n    mpi: pmi2\n    command: /usr/local/bin/mpi_hello\n`) });
+    const r = runAsUser(c, dir, ['run', 'wf.yaml']);
+    assert.equal(r.code, 0, r.stderr + logOf(dir, 'hello.1.err'));
+    const out = logOf(dir, 'hello.1.out');
+    const ranks = out.split('\n').filter((l) => /^mpi-hello rank \d of 4 on n[12] /.test(l)).map((l) => l.split(' ')[2]).sort();
+    assert.deepEqual(ranks, ['0', '1', '2', '3'], out);
+    assert.match(out, /MPICH/);
+  });
+
+  it('an image whose pull ends in FAILURE: a clear error and nothing submitted', async () => {
+    const wf = unique('fail');
+    const dir = clusterWorkspace(c, { 'wf.yaml': clusterWorkflow(wf, `jobs:\n  a:\n    image: docker:no-such-image:1.0\n    command: "true"\n`) });
+    const r = runAsUser(c, dir, ['run', 'wf.yaml']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /image docker:no-such-image:1\.0 is FAILURE.*nothing was submitted/);
+    await new Promise((r) => setTimeout(r, 2000)); // accounting lag: a job would show by now
+    assert.deepEqual(sacctJobs(c, wf), []);
+  });
+
+  it('perNodeCache is a fresh, writable, private directory on every node', () => {
+    const wf = unique('pnc');
+    const dir = clusterWorkspace(c, { 'wf.yaml': clusterWorkflow(wf, `volumes:\n  cache: { source: @DIR@, target: /scratch, perNodeCache: { size: 1G } }\njobs:\n  cache:\n    image: workflow\n    nodes: 2\n    tasksPerNode: 1\n    volumes: [cache]\n    command: sh -c 'n=$(ls -A /scratch | wc -l); echo x > /scratch/f; echo "$(hostname) $n $(stat -c %u /scratch/f)"'\n`) });
+    const r = runAsUser(c, dir, ['run', 'wf.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = logOf(dir, 'cache.1.out').trim().split('\n').sort();
+    assert.deepEqual(lines, [`n1 0 ${c.uid}`, `n2 0 ${c.uid}`]);
+  });
+});
