@@ -150,8 +150,9 @@ export async function runShifter(argv: string[], env: NodeJS.ProcessEnv = proces
     if (seen !== false && host !== undefined && !reachable(host, user.uid, user.gid)) seen = false;
     let workdir = wanted;
     if (seen === false || (asked === undefined && seen !== true)) {
-      process.stderr.write(`Failed to switch to working dir: ${wanted}, staying in /\n`);
-      workdir = '/';
+      // On the host (engine none) `/` would be the host's root: stay where the job is instead.
+      workdir = engineName === 'none' ? cwd : '/';
+      process.stderr.write(`Failed to switch to working dir: ${wanted}, staying in ${workdir}\n`);
     }
     const spec: ContainerSpec = { ...base, workdir, argv: commandArgv(args.command, args.entrypoint, image.config) };
 

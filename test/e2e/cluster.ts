@@ -76,7 +76,7 @@ export interface AccountedJob {
 
 /** Every Slurm job or array task (not step) whose name starts with `<workflow>.`, from accounting. */
 export function sacctJobs(c: Cluster, workflow: string): AccountedJob[] {
-  const out = slurm(c, ['sacct', '-n', '-P', '-X', '-a', '-S', 'now-1hour', '-s', 'PD,R,CD,F,CA,TO,NF,OOM,PR,BF,DL,RQ,S', '--format=JobID,JobName%60,State,Comment%100']);
+  const out = slurm(c, ['sacct', '-n', '-P', '-X', '-a', '-S', 'now-1hour', '-E', 'now', '-s', 'PD,R,CD,F,CA,TO,NF,OOM,PR,BF,DL,RQ,S', '--format=JobID,JobName%60,State,Comment%100']);
   return out.split('\n').filter(Boolean).map((l) => {
     const [id, name, state, comment] = l.split('|');
     return { id, name, state, comment };

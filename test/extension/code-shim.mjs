@@ -65,18 +65,11 @@ try {
     onExit: (code) => finish(code),
     onConsole: (text, type) => {
       // The extension host's console (mocha's reporter) arrives here; the workbench's own chatter does not matter.
-      if (verbose || /\[Extension Host\]|%c\[Extension Host\]/.test(text)) process.stdout.write(cleanHostLine(text) + '\n');
-      else if (type === 'error' && /shifterflow|Extension host|activat/i.test(text)) process.stderr.write(`[workbench] ${text}\n`);
+      const at = text.indexOf('[sf-exthost] ');
+      if (at !== -1) process.stdout.write(text.slice(at + '[sf-exthost] '.length) + '\n');
+      else if (verbose || (/shifterflow/i.test(text) && /ERR|WARN|error/.test(text))) process.stderr.write(`[workbench] ${text}\n`);
     },
   });
 } catch (err) {
   await finish(1, err.stack ?? String(err));
-}
-
-function cleanHostLine(text) {
-  return text
-    .replace(/^%c\[Extension Host\] (%c)?/, '')
-    .replace(/^\[Extension Host\] /, '')
-    .replace(/ color: [^ ]+( color: [^ ]+)?$/, '')
-    .replace(/ (background|color): [^;]*;?\s*$/, '');
 }

@@ -7,8 +7,20 @@ const { join, resolve } = require('node:path');
 
 const repo = resolve(__dirname, '..', '..');
 
+const MARK = '[sf-exthost] ';
+
+const log = (...a) => console.log(MARK + require('node:util').format(...a));
+
 async function runSuites(dir) {
+  await runMocha(dir);
+}
+
+async function runMocha(dir) {
   const Mocha = (await import('mocha')).default;
+  // The host's console reaches the page as log records among the workbench's own: mark the reporter's
+  // lines, formatted, so that code-shim.mjs prints exactly those.
+  Mocha.reporters.Base.consoleLog = log;
+  globalThis.sfExthostLog = log;
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   const root = join(repo, 'out', 'test', 'extension', dir);
   if (!existsSync(root)) throw new Error(`no compiled suites in ${root}: run node scripts/build.mjs first`);
@@ -17,7 +29,7 @@ async function runSuites(dir) {
   for (const f of files) mocha.addFile(join(root, f));
   await mocha.loadFilesAsync();
   const failures = await new Promise((done) => mocha.run(done));
-  console.log(`exthost ${dir}: ${failures} failure(s)`);
+  log(`exthost ${dir}: ${failures} failure(s)`);
   if (failures > 0) throw new Error(`${failures} @exthost test(s) failed`);
 }
 

@@ -45,7 +45,8 @@ export function freshProfile(settings = {}) {
 export function startCodeServer({ entry, userDataDir, extensionsDir, trusted = true, env = process.env, log = () => {} }) {
   const args = [entry, '--auth', 'none', '--bind-addr', '127.0.0.1:0', '--disable-telemetry', '--disable-update-check', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-getting-started-override'];
   if (trusted) args.push('--disable-workspace-trust');
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so that stopping it also ends the helpers it forks (pty host, file watcher).
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => fail(new Error(`code-server did not start within 60 s:\n${seen.slice(-2000)}`)), 60_000);
@@ -76,13 +77,21 @@ export function startCodeServer({ entry, userDataDir, extensionsDir, trusted = t
   });
 }
 
-/** Ends a child we started (by its PID), waiting up to 5 s before SIGKILL. */
+/** Ends a child we started (by its PID, and its process group when it leads one), SIGKILL after 5 s. */
 export function stopProcess(child) {
+  const signal = (sig) => {
+    try {
+      process.kill(-child.pid, sig); // the group it leads (spawned detached)
+    } catch {
+      /* not a group leader, or gone */
+    }
+    process.kill(child.pid, sig);
+  };
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       try {
-        process.kill(child.pid, 'SIGKILL');
+        signal('SIGKILL');
       } catch {
         /* gone */
       }
@@ -90,10 +99,16 @@ export function stopProcess(child) {
     }, 5000);
     child.once('exit', () => {
       clearTimeout(timer);
+      // Helpers left in the group after the leader exited.
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        /* none left */
+      }
       resolve();
     });
     try {
-      process.kill(child.pid, 'SIGTERM');
+      signal('SIGTERM');
     } catch {
       clearTimeout(timer);
       resolve();

@@ -40,11 +40,16 @@ function prepareWorkspace() {
   const root = mkdtempSync(join(tmpdir(), 'sf-ws-'));
   const ws = join(root, 'workspace');
   cpSync(join(here, 'fixtures', 'workspace'), ws, { recursive: true });
+  // VS Code's server resolves the login shell's environment for the extension host, which may put a
+  // real shifterimg first on PATH: name the fake one in the workspace settings as well.
+  mkdirSync(join(ws, '.vscode'), { recursive: true });
+  writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'shifterflow.shifterimgPath': join(here, 'fixtures', 'bin', 'shifterimg') }, null, 2));
   const state = join(root, 'shifterimg-state');
   mkdirSync(state);
   const env = {
     PATH: `${join(here, 'fixtures', 'bin')}${delimiter}${process.env.PATH}`,
     FAKE_SHIFTERIMG_STATE: state,
+    FAKE_SHIFTERIMG_POLL_MS: '200',
     SHIFTERFLOW_TEST_WORKSPACE: ws,
     SHIFTERFLOW_TEST_RESULTS: join(repo, 'test-results'),
   };

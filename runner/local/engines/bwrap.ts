@@ -43,7 +43,7 @@ export const bwrapEngine: LocalEngine = {
     // A real sandbox as the container's user: user namespaces may be disabled for ordinary users.
     const u = String(user.uid);
     const g = String(user.gid);
-    const r = await execFile('bwrap', ['--unshare-user', '--uid', u, '--gid', g, '--ro-bind', '/', '/', '--', 'true'], { timeoutMs: 20_000, ...runAs(user) });
+    const r = await execFile('bwrap', ['--unshare-user', '--uid', u, '--gid', g, '--ro-bind', '/', '/', '--', 'true'], { timeoutMs: 20_000, cwd: '/', ...runAs(user) });
     if (r.code !== 0) return { ok: false, reason: `bwrap cannot create a sandbox as uid ${u}: ${failureText(r)}` };
     return { ok: true, detail: version.stdout.trim() };
   },

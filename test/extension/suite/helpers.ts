@@ -52,3 +52,10 @@ export interface Stats {
 export function stats(): Promise<Stats> {
   return vscode.commands.executeCommand<Stats>('shifterflow._stats') as Promise<Stats>;
 }
+
+/** A line in the harness's output (the host's plain console does not reach it). */
+export function report(line: string): void {
+  const log = (globalThis as { sfExthostLog?: (s: string) => void }).sfExthostLog;
+  if (log) log(line);
+  else console.log(line);
+}

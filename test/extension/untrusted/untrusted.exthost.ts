@@ -1,21 +1,38 @@
 import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { activate, open, shifterflowDiagnostics, stats, until } from '../suite/helpers';
+import { activate, open, shifterflowDiagnostics, stats, until, workspaceDir } from '../suite/helpers';
 
-describe('@exthost untrusted workspace', () => {
+describe('@exthost untrusted workspace (Restricted Mode)', () => {
   before(activate);
 
   it('is untrusted', () => {
     assert.equal(vscode.workspace.isTrusted, false);
   });
 
-  it('still shows diagnostics', async () => {
+  it('still shows diagnostics, completion and the sbatch preview', async () => {
     const editor = await open('bad.shifterflow.yaml');
     await until('diagnostics', () => (shifterflowDiagnostics(editor.document.uri).length >= 2 ? true : undefined));
+    const hello = await open('hello.shifterflow.yaml');
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('shifterflow.previewSbatch', hello.document.uri, 'hello');
+    const preview = await vscode.workspace.openTextDocument(uri);
+    assert.match(preview.getText(), /^#!\/bin\/bash/);
   });
 
-  it('spawns no process', async () => {
+  it('runs, pulls, lists, looks up and opens shells without spawning any process', async () => {
+    const { document } = await open('hello.shifterflow.yaml');
+    await vscode.commands.executeCommand('shifterflow.runWorkflow', document.uri);
+    await vscode.commands.executeCommand('shifterflow.runJob', document.uri, 'hello');
+    await vscode.commands.executeCommand('shifterflow.pullImage', 'docker:ubuntu:22.04');
+    await vscode.commands.executeCommand('shifterflow.listImages');
+    await vscode.commands.executeCommand('shifterflow.lookupImage', 'docker:ubuntu:22.04');
+    await vscode.commands.executeCommand('shifterflow.openShell', 'docker:ubuntu:22.04');
+    await new Promise((r) => setTimeout(r, 1000));
     const s = await stats();
-    assert.equal(s.processes.started, 0);
+    assert.equal(s.processes.started, 0, JSON.stringify(s.processes.argv));
+    assert.ok(s.processes.refused >= 5, `only ${s.processes.refused} refusals`);
+    assert.ok(!existsSync(join(process.env.FAKE_SHIFTERIMG_STATE!, 'calls.log')), 'shifterimg was called');
+    assert.ok(!existsSync(join(workspaceDir(), '.shifterflow')), 'a run directory was created');
   });
 });

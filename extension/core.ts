@@ -1,0 +1,30 @@
+// The core, loaded on first use: activation stays light (the YAML parsers, the ajv check and the rules
+// are evaluated only when a workflow is first validated). Everything else in extension/ imports
+// runner/ types only (`import type`), never values, or esbuild would evaluate them at load time.
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+type Spec = typeof import('../runner/spec/validate');
+type Codes = typeof import('../runner/spec/codes');
+type PlanMod = typeof import('../runner/plan');
+type RenderMod = typeof import('../runner/render');
+type Images = typeof import('../runner/images');
+type Runner = typeof import('../runner/slurm/command-runner');
+type Yaml = typeof import('yaml');
+
+let spec: Spec | undefined;
+let codes: Codes | undefined;
+let plan: PlanMod | undefined;
+let render: RenderMod | undefined;
+let images: Images | undefined;
+let runner: Runner | undefined;
+let yaml: Yaml | undefined;
+
+export const core = {
+  spec: (): Spec => (spec ??= require('../runner/spec/validate') as Spec),
+  codes: (): Codes => (codes ??= require('../runner/spec/codes') as Codes),
+  plan: (): PlanMod => (plan ??= require('../runner/plan') as PlanMod),
+  render: (): RenderMod => (render ??= require('../runner/render') as RenderMod),
+  images: (): Images => (images ??= require('../runner/images') as Images),
+  runner: (): Runner => (runner ??= require('../runner/slurm/command-runner') as Runner),
+  yaml: (): Yaml => (yaml ??= require('yaml') as Yaml),
+};

@@ -1,0 +1,120 @@
+// Diagnostics while typing: the same codes, messages and ranges as `shifterflow validate`, computed
+// in-process, debounced, and incremental (each validation reuses the previous result of the document).
+// Workflow files changed on disk (and not open in an editor) are re-validated through chokidar.
+
+import { readFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { settings } from './config';
+import { WorkflowDocuments, toVscodeDiagnostic } from './documents';
+import { isWorkflowDocument, isWorkflowFileName } from './workflow-files';
+
+export class WorkflowDiagnostics implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('shifterflow');
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private watcher: { close(): Promise<void> } | undefined;
+
+  constructor(
+    private readonly documents: WorkflowDocuments,
+    options: { deferInitial?: boolean } = {},
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.validateNow(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.closed(d)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('shifterflow.profile')) for (const d of vscode.workspace.textDocuments) this.validateNow(d);
+      }),
+    );
+    if (!options.deferInitial) this.validateOpen();
+  }
+
+  validateOpen(): void {
+    for (const d of vscode.workspace.textDocuments) this.validateNow(d);
+  }
+
+  /** Validates now and publishes; returns the number of diagnostics (undefined: not a workflow). */
+  validateNow(doc: vscode.TextDocument): number | undefined {
+    if (!isWorkflowDocument(doc)) return undefined;
+    this.cancel(doc.uri);
+    const result = this.documents.get(doc);
+    this.collection.set(doc.uri, result.diagnostics.map(toVscodeDiagnostic));
+    this.documents.fireUpdated(doc.uri);
+    return result.diagnostics.length;
+  }
+
+  private schedule(doc: vscode.TextDocument): void {
+    if (!isWorkflowDocument(doc)) return;
+    this.cancel(doc.uri);
+    const key = doc.uri.toString();
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        if (!doc.isClosed) this.validateNow(doc);
+      }, settings.validationDelay()),
+    );
+  }
+
+  private cancel(uri: vscode.Uri): void {
+    const key = uri.toString();
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t);
+    this.timers.delete(key);
+  }
+
+  private closed(doc: vscode.TextDocument): void {
+    this.cancel(doc.uri);
+    // A file on disk keeps its diagnostics (the watcher owns it from now on); anything else loses them.
+    if (doc.uri.scheme !== 'file' || !isWorkflowFileName(doc.uri.path)) {
+      this.collection.delete(doc.uri);
+      this.documents.forget(doc.uri);
+    }
+  }
+
+  /** A workflow file on disk was added or changed: validate it unless an editor has it open. */
+  async validateFile(path: string): Promise<void> {
+    const uri = vscode.Uri.file(path);
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      this.collection.delete(uri);
+      return;
+    }
+    const result = this.documents.getText(uri, text);
+    this.collection.set(uri, result.diagnostics.map(toVscodeDiagnostic));
+    this.documents.fireUpdated(uri);
+  }
+
+  /** chokidar over the workspace folders: workflow files added, changed or removed on disk. */
+  async watch(folders: readonly string[]): Promise<void> {
+    if (!settings.watchFiles() || folders.length === 0) return;
+    const { watch } = await import('chokidar');
+    const skip = /(^|[\\/])(node_modules|\.git|\.shifterflow|out|dist)([\\/]|$)/;
+    const w = watch([...folders], {
+      ignoreInitial: false,
+      depth: 6,
+      ignored: (p: string, stats?: { isFile(): boolean }) => skip.test(p) || (stats?.isFile() === true && !isWorkflowFileName(p)),
+      awaitWriteFinish: { stabilityThreshold: 100, pollInterval: 50 },
+    });
+    w.on('add', (p: string) => void this.validateFile(p));
+    w.on('change', (p: string) => void this.validateFile(p));
+    w.on('unlink', (p: string) => {
+      const uri = vscode.Uri.file(p);
+      if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) {
+        this.collection.delete(uri);
+        this.documents.forget(uri);
+      }
+    });
+    this.watcher = w;
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    void this.watcher?.close();
+    this.collection.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

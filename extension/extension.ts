@@ -1,0 +1,115 @@
+// The VS Code adapter over the shifterflow core. Thin: language features call the core in-process
+// (runner/spec, runner/plan, runner/render), runs spawn the CLI, images go through the core's gateway
+// client. Activation registers providers and commands only; the core is loaded on first use
+// (core.ts) and the first validation happens just after activation, so activation stays light.
+
+import { LOADED_AT } from './load-clock';
+import * as vscode from 'vscode';
+import { WorkflowCodeActionProvider } from './code-actions';
+import { WorkflowCodeLensProvider } from './code-lens';
+import { COMPLETION_TRIGGERS, WorkflowCompletionProvider } from './completion';
+import { WorkflowDiagnostics } from './diagnostics';
+import { WorkflowDocuments } from './documents';
+import { WorkflowHoverProvider } from './hover';
+import { Images } from './images';
+import { processStats, reportError } from './process';
+import { openRunReport } from './report';
+import { RunManager, type RunView } from './runs';
+import { RunsTreeProvider } from './runs-tree';
+import { SBATCH_SCHEME, SbatchPreviewProvider, previewSbatch, workflowDocument } from './sbatch-preview';
+import { openShell, shellSessions } from './shell';
+import { WorkflowSymbolProvider } from './symbols';
+import { WORKFLOW_FILE_GLOB, isWorkflowDocument } from './workflow-files';
+
+const SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { pattern: WORKFLOW_FILE_GLOB }];
+
+const timing = { loadedAt: LOADED_AT, activateStart: 0, activateEnd: 0 };
+
+export function activate(context: vscode.ExtensionContext) {
+  timing.activateStart = performance.now();
+  const documents = new WorkflowDocuments();
+  const diagnostics = new WorkflowDiagnostics(documents, { deferInitial: true });
+  const output = vscode.window.createOutputChannel('Shifter');
+  const runs = new RunManager(context.extensionPath, output, documents);
+  const images = new Images(documents);
+  const preview = new SbatchPreviewProvider(documents);
+  const sub = context.subscriptions;
+  const command = (id: string, fn: (...args: never[]) => unknown) =>
+    sub.push(
+      vscode.commands.registerCommand(id, async (...args: never[]) => {
+        try {
+          return await fn(...args);
+        } catch (err) {
+          reportError(err);
+          return undefined;
+        }
+      }),
+    );
+
+  sub.push(
+    documents,
+    diagnostics,
+    output,
+    runs,
+    vscode.languages.registerCompletionItemProvider(SELECTOR, new WorkflowCompletionProvider(documents), ...COMPLETION_TRIGGERS),
+    vscode.languages.registerHoverProvider(SELECTOR, new WorkflowHoverProvider(documents)),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new WorkflowCodeActionProvider(documents), { providedCodeActionKinds: WorkflowCodeActionProvider.kinds }),
+    vscode.languages.registerCodeLensProvider(SELECTOR, new WorkflowCodeLensProvider(documents)),
+    vscode.languages.registerDocumentSymbolProvider(SELECTOR, new WorkflowSymbolProvider(documents), { label: 'Shifter workflow' }),
+    vscode.workspace.registerTextDocumentContentProvider(SBATCH_SCHEME, preview),
+    vscode.window.registerTreeDataProvider('shifterflow.runs', new RunsTreeProvider(runs)),
+    vscode.window.registerTreeDataProvider('shifterflow.images', images),
+  );
+
+  command('shifterflow.validateWorkflow', async (target?: vscode.Uri) => validateCommand(diagnostics, target));
+  command('shifterflow.previewSbatch', (target?: vscode.Uri, job?: string) => previewSbatch(documents, target, job));
+  command('shifterflow.runWorkflow', (target?: vscode.Uri) => runs.run(target));
+  command('shifterflow.runJob', (target?: vscode.Uri, job?: string) => runs.run(target, job, true));
+  command('shifterflow.cancelRun', (node?: { run?: RunView }) => runs.cancel(node?.run ?? runs.runs.find((r) => r.child)));
+  command('shifterflow.openRunReport', (node?: { run?: RunView } | string) => openRunReport(typeof node === 'string' ? node : node?.run));
+  command('shifterflow.pullImage', (ref?: string | { ref?: string }) => images.pull(typeof ref === 'string' ? ref : ref?.ref));
+  command('shifterflow.listImages', () => images.list());
+  command('shifterflow.refreshImages', () => images.refresh().catch((err: unknown) => reportError(err)));
+  command('shifterflow.lookupImage', (ref?: string | { ref?: string }) => images.lookup(typeof ref === 'string' ? ref : ref?.ref));
+  command('shifterflow.openShell', (ref?: string | { ref?: string }) => openShell(ref, () => images.askRef('Image to open a shell in (salloc + shifter)')));
+  // For tests and diagnosis: activation timing, process counters, shell sessions.
+  command('shifterflow._stats', () => ({
+    activation: { loadToActivatedMs: timing.activateEnd - timing.loadedAt, activateMs: timing.activateEnd - timing.activateStart },
+    processes: { ...processStats, argv: processStats.argv.map((a) => [...a]) },
+    shells: shellSessions.map((s) => ({ ref: s.ref, argv: s.argv, jobId: s.jobId, transcript: s.transcript, exited: s.exited, released: s.released })),
+    runs: runs.runs.map((r) => ({ runId: r.runId, status: r.status, job: r.job, jobs: [...r.jobs.values()] })),
+    isTrusted: vscode.workspace.isTrusted,
+  }));
+
+  // The first validation and the file watcher start once activation has returned.
+  setTimeout(() => {
+    diagnostics.validateOpen();
+    void diagnostics.watch((vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath)).catch((err: unknown) => output.appendLine(`file watcher: ${String(err)}`));
+  }, 0);
+  timing.activateEnd = performance.now();
+  return { documents, diagnostics, runs, images };
+}
+
+async function validateCommand(diagnostics: WorkflowDiagnostics, target?: vscode.Uri): Promise<{ file: string; diagnostics: number }[]> {
+  const docs: vscode.TextDocument[] = [];
+  const active = vscode.window.activeTextEditor?.document;
+  if (target) docs.push(await vscode.workspace.openTextDocument(target));
+  else if (active && isWorkflowDocument(active)) docs.push(active);
+  else {
+    const files = await vscode.workspace.findFiles(WORKFLOW_FILE_GLOB, '**/{node_modules,.shifterflow}/**', 200);
+    for (const f of files) docs.push(await vscode.workspace.openTextDocument(f));
+    if (docs.length === 0) {
+      const doc = await workflowDocument();
+      if (doc) docs.push(doc);
+    }
+  }
+  const out = docs.map((d) => ({ file: vscode.workspace.asRelativePath(d.uri), diagnostics: diagnostics.validateNow(d) ?? 0 }));
+  const total = out.reduce((n, f) => n + f.diagnostics, 0);
+  await vscode.commands.executeCommand('workbench.actions.view.problems');
+  void vscode.window.setStatusBarMessage(`Shifter: ${out.length} workflow file(s), ${total} problem(s)`, 5000);
+  return out;
+}
+
+export function deactivate(): void {
+  /* everything is in context.subscriptions */
+}
