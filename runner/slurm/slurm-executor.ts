@@ -3,6 +3,7 @@
 // never repeated before squeue has shown that the first one did not get through.
 
 import type { Executor, Submission, TaskStatus } from '../run/executor';
+import { isFinal } from '../run/job-state';
 import { ExecFileRunner, describeFailure, mergeEnv, type CommandResult, type CommandRunner } from './command-runner';
 import { SlurmCommandError, SlurmSubmitError, SlurmUnavailableError, isTransientSlurmError } from './errors';
 import { assertJobIds, parseJobId } from './job-id';
@@ -127,7 +128,11 @@ export class SlurmExecutor implements Executor {
         if (isTransient(r)) return { ok: false, message: failureText(argv, r) };
         throw new SlurmCommandError(`squeue failed while polling jobs ${missing.join(',')}`, argv, failureText(argv, r));
       }
-      const fromQueue = r.code === 0 ? parseSqueueStatus(r.stdout) : [];
+      let fromQueue = r.code === 0 ? parseSqueueStatus(r.stdout) : [];
+      // squeue knows a job's end before accounting does, but not its exit code: with accounting on, a
+      // job squeue calls finished is still "completing" until sacct has its record (a job's exit codes
+      // come from sacct).
+      if (!this.noAccounting) fromQueue = fromQueue.map((s) => (isFinal(s.state) ? { ...s, state: 'COMPLETING' as const } : s));
       statuses = statuses.concat(fromQueue);
       // Neither knows it (purged from the controller and never reached the database): say so.
       for (const id of missing) if (!covers(statuses, id)) statuses.push(unknownStatus(id));
