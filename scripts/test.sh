@@ -14,6 +14,7 @@ export npm_config_yes=true npm_config_unsafe_perm=true
 STATE=${SFCLUSTER_STATE:-/var/lib/sfcluster}
 
 bash test/cluster/install.sh
+bash test/local/support/install.sh
 bash test/extension/install-host.sh
 node scripts/build.mjs
 

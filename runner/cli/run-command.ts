@@ -3,6 +3,8 @@ import { formatDiagnostic } from '../spec/diagnostic';
 import { validateText } from '../spec/validate';
 import { isProfileName, type ProfileName } from '../profiles/profile';
 import { planWorkflow } from '../plan';
+import { PlanError } from '../plan/plan-error';
+import { selectJobs } from '../plan/select';
 import { cacheKey } from '../plan/cache-key';
 import { renderJob } from '../render';
 import { LocalExecutor } from '../local/local-executor';
@@ -16,13 +18,14 @@ import { jsonLines, plainLines } from './progress';
 import { readWorkflowFile } from './read-workflow';
 import { UserError } from './user-error';
 
-export const RUN_USAGE = `Usage: shifterflow run FILE [--profile nersc|slurm|local] [--detach] [--json] [--resume [RUN]]
+export const RUN_USAGE = `Usage: shifterflow run FILE [--job NAME]... [--profile nersc|slurm|local] [--detach] [--json] [--resume [RUN]]
 
 Validates the workflow, makes every image ready, submits every job with its dependencies and
 follows them to the end. Writes .shifterflow/runs/<run-id>/ (scripts, journal, logs, trace.tsv).
 Exits 0 when every job completed, 1 when one failed, 130 when cancelled.
 
 Options:
+  --job NAME     run only this job and the jobs it needs (repeatable)
   --profile P    run with this built-in profile instead of the file's (local: this machine)
   --detach       return once everything is submitted
   --json         one JSON event per line on stdout
@@ -40,7 +43,7 @@ function withResumeValue(argv: string[]): string[] {
 
 export async function runCommand(rawArgv: string[]): Promise<number> {
   const argv = withResumeValue(rawArgv);
-  const { values, positionals } = parse(argv, { profile: { type: 'string' }, detach: { type: 'boolean' }, json: { type: 'boolean' }, resume: { type: 'string' }, 'poll-ms': { type: 'string' } }, RUN_USAGE);
+  const { values, positionals } = parse(argv, { profile: { type: 'string' }, job: { type: 'string', multiple: true }, detach: { type: 'boolean' }, json: { type: 'boolean' }, resume: { type: 'string' }, 'poll-ms': { type: 'string' } }, RUN_USAGE);
   if (values.help) {
     process.stdout.write(RUN_USAGE + '\n');
     return 0;
@@ -54,7 +57,16 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
   for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
   if (!result.workflow) return 1;
 
-  const plan = planWorkflow(result.workflow, result.profile);
+  const jobs = values.job as string[] | undefined;
+  let plan = planWorkflow(result.workflow, result.profile);
+  if (jobs && jobs.length > 0) {
+    try {
+      plan = selectJobs(plan, jobs);
+    } catch (e) {
+      if (e instanceof PlanError) throw new UserError(e.message);
+      throw e;
+    }
+  }
   const rendered = plan.jobs.map((j) => {
     const script = renderJob(j, plan, scriptEngine(result.profile));
     return { key: j.key, script, cacheKey: cacheKey(j, script) };

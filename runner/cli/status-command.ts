@@ -1,4 +1,7 @@
+import { refreshRun } from '../run/refresh';
+import { liveRunner } from '../run/runner-lock';
 import { parse } from './args';
+import { makeTracker } from './executors';
 import { selectRun } from './run-select';
 
 export const STATUS_USAGE = `Usage: shifterflow status [RUN] [--json]
@@ -6,13 +9,23 @@ export const STATUS_USAGE = `Usage: shifterflow status [RUN] [--json]
 Shows each job of a run (the latest run when RUN is omitted) with its Slurm id and state.
 Exits 0 when the run completed, 1 when it failed or was cancelled, 3 while it is still going.`;
 
-export function statusCommand(argv: string[]): number {
+export async function statusCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' } }, STATUS_USAGE);
   if (values.help) {
     process.stdout.write(STATUS_USAGE + '\n');
     return 0;
   }
-  const { summary } = selectRun(process.cwd(), positionals[0]);
+  let { dir, summary } = selectRun(process.cwd(), positionals[0]);
+  // Nobody follows a --detach run: ask the scheduler (one query) and record what changed.
+  if (summary.status === 'RUNNING' && summary.executor === 'slurm' && liveRunner(dir.root) === undefined) {
+    const tracker = makeTracker(summary.executor);
+    try {
+      await refreshRun(dir, tracker);
+    } finally {
+      await tracker.close();
+    }
+    ({ dir, summary } = selectRun(process.cwd(), summary.runId));
+  }
   if (values.json) {
     process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   } else {

@@ -117,6 +117,23 @@ jobs:
     assert.ok(jobs.every((j) => j.state === 'COMPLETED'));
   });
 
+  it('--detach returns once everything is submitted; status follows the run from Slurm to the end', async () => {
+    const wf = unique('detach');
+    const dir = clusterWorkspace(c, { 'wf.yaml': clusterWorkflow(wf, `jobs:\n  a:\n    image: workflow\n    command: sleep 2\n  b:\n    needs: [a]\n    image: workflow\n    command: touch @DIR@/b-done\n`) });
+    const r = runAsUser(c, dir, ['run', 'wf.yaml', '--detach']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!existsSync(join(dir, 'b-done')), 'returned before the jobs ran');
+    let status = runAsUser(c, dir, ['status']);
+    assert.equal(status.code, 3, status.stdout + status.stderr);
+    for (let i = 0; i < 60 && status.code === 3; i++) {
+      await new Promise((res) => setTimeout(res, 1000));
+      status = runAsUser(c, dir, ['status']);
+    }
+    assert.equal(status.code, 0, status.stdout + status.stderr);
+    assert.match(status.stdout, /^ {2}b +\d+ +COMPLETED$/m);
+    assert.ok(existsSync(join(dir, 'b-done')));
+  });
+
   it('MPI over 2 nodes with MPICH and pmi2', () => {
     const wf = unique('mpi');
     const dir = clusterWorkspace(c, { 'wf.yaml': clusterWorkflow(wf, `jobs:\n  hello:\n    image: mpi\n    nodes: 2\n    tasksPerNode: 2\n    mpi: pmi2\n    command: /usr/local/bin/mpi_hello\n`) });

@@ -96,6 +96,15 @@ describe('run on the local executor', function () {
     await new Promise((r) => runner.on('exit', r));
   });
 
+  it('--job runs one job and the jobs it needs, nothing else', () => {
+    const ws = workspace({ 'wf.yaml': localWorkflow('pick', '  a:\n    image: box\n    command: touch a\n  b:\n    needs: [a]\n    image: box\n    command: touch b\n  c:\n    image: box\n    command: touch c\n') });
+    assert.equal(cli(ws, ['run', 'wf.yaml', '--job', 'b']).code, 0);
+    assert.deepEqual(['a', 'b', 'c'].map((f) => existsSync(join(ws, f))), [true, true, false]);
+    const r = cli(ws, ['run', 'wf.yaml', '--job', 'nope']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no job "nope" in workflow pick \(jobs: a, b, c\)/);
+  });
+
   it('bad input never prints a stack trace', () => {
     const ws = workspace({ 'bad.yaml': 'version: 1\nname: x\njobs:\n  a:\n    image: nope\n    command: x\n' });
     for (const args of [['run', 'missing.yaml'], ['run', 'bad.yaml'], ['run'], ['status'], ['logs', 'a'], ['run', 'bad.yaml', '--profile', 'mars'], ['frobnicate']]) {

@@ -1,0 +1,93 @@
+// R1: SIGKILL the runner at seeded random moments of a 30-job workflow (fan-out, chain, a small
+// array) on the real cluster, then `run --resume`: every job exactly once per attempt in accounting
+// (by its comment shifterflow:<run>:<job>:<attempt>), none lost, every run COMPLETED.
+// Quick: SF_R1_KILLS (default 3). Long: scripts/reliability/long.sh (SF_R1_KILLS=50).
+
+import assert from 'node:assert/strict';
+import { prng } from '../spec/fuzz';
+import { checkAccounting, cli, cluster, clusterWorkflow, clusterWorkspace, count, journalOf, runDirs, settled, sleep, startRunner, unique, waitIdle, type Cluster } from './helpers';
+
+/** src -> 18 fan-out jobs -> join -> chain of 8 -> done, and a 3-task array after src: 30 jobs. */
+export function thirtyJobs(name: string): { yaml: string; keys: string[] } {
+  const keys: string[] = ['src'];
+  let body = 'jobs:\n  src:\n    image: workflow\n    command: sleep 1\n';
+  const fan: string[] = [];
+  for (let i = 1; i <= 18; i++) {
+    const k = `f${String(i).padStart(2, '0')}`;
+    fan.push(k);
+    keys.push(k);
+    body += `  ${k}:\n    needs: [src]\n    image: workflow\n    command: sh -c 'sleep 1; echo ${k} > @DIR@/out/${k}'\n`;
+  }
+  body += `  join:\n    needs: [${fan.join(', ')}]\n    image: workflow\n    command: sh -c 'ls @DIR@/out | wc -l'\n`;
+  keys.push('join');
+  let prev = 'join';
+  for (let i = 1; i <= 8; i++) {
+    body += `  c${i}:\n    needs: [${prev}]\n    image: workflow\n    command: sh -c 'echo ${i} >> @DIR@/out/chain'\n`;
+    keys.push(`c${i}`);
+    prev = `c${i}`;
+  }
+  body += `  arr:\n    needs: [src]\n    image: workflow\n    matrix: { n: [1, 2, 3] }\n    command: sh -c 'sleep 1; echo \${{ matrix.n }} > @DIR@/out/arr.$SLURM_ARRAY_TASK_ID'\n`;
+  keys.push('arr');
+  body += `  done:\n    needs: [${prev}, arr]\n    image: workflow\n    command: touch @DIR@/out/done\n`;
+  keys.push('done');
+  return { yaml: clusterWorkflow(name, body), keys };
+}
+
+describe('R1: SIGKILL the runner at random points, then --resume @cluster', function () {
+  const kills = count('SF_R1_KILLS', 3);
+  this.timeout(60_000 + kills * 120_000);
+  let c: Cluster;
+  before(() => {
+    c = cluster();
+  });
+
+  it(`${kills} seeded kills of a 30-job workflow: no duplicate submission, no lost job, every run COMPLETED`, async () => {
+    const seed = count('SF_R1_SEED', 20261122);
+    const random = prng(seed);
+    let duplicates = 0;
+    let lost = 0;
+    let finished = 0;
+    let killedBeforeJournal = 0;
+    const where: string[] = [];
+    const problems: string[] = [];
+    for (let k = 0; k < kills; k++) {
+      const wf = unique(`r1k${k}x`);
+      const { yaml, keys } = thirtyJobs(wf);
+      assert.equal(keys.length, 30);
+      const dir = clusterWorkspace(c, { 'wf.yaml': yaml, 'out/.keep': '' });
+      // Kill anywhere from image preparation to the end of tracking (a run takes ~15-25 s here).
+      const delay = 300 + Math.floor(random() * 14_000);
+      const runner = startRunner(c, dir, ['run', 'wf.yaml', '--poll-ms', '1000,3000']);
+      await Promise.race([sleep(delay), runner.exited]);
+      const pid = runner.nodePid();
+      if (pid) process.kill(pid, 'SIGKILL');
+      const code = await runner.exited;
+      const id = runDirs(dir)[0];
+      const submittedBefore = id ? journalOf(dir, id).filter((e) => e.type === 'job-submitted').length : 0;
+      where.push(`${delay}ms/${submittedBefore}sub${pid ? '' : `/ended:${code}`}`);
+      let r;
+      if (id) r = cli(c, dir, ['run', 'wf.yaml', '--resume', '--poll-ms', '1000,3000']);
+      else {
+        killedBeforeJournal++;
+        r = cli(c, dir, ['run', 'wf.yaml', '--poll-ms', '1000,3000']);
+      }
+      const runId = runDirs(dir)[0];
+      if (r.code === 0) finished++;
+      else problems.push(`kill ${k}: resume exited ${r.code}: ${r.stderr.slice(-800)}`);
+      const jobs = await settled(c, wf, 32);
+      const check = checkAccounting(jobs, runId, keys);
+      duplicates += check.duplicates.length;
+      lost += check.lost.length;
+      if (check.duplicates.length || check.lost.length) problems.push(`kill ${k} (${wf}, run ${runId}): duplicates ${check.duplicates.join('; ')} lost ${check.lost.join(',')}`);
+      // Each workflow job once in accounting (array: 3 tasks of one job), nothing else of this workflow.
+      const perJob = new Map<string, Set<string>>();
+      for (const j of jobs) perJob.set(j.name, (perJob.get(j.name) ?? new Set()).add(j.id.split('_')[0]));
+      const twice = [...perJob].filter(([, s]) => s.size > 1).map(([n]) => n);
+      if (twice.length) problems.push(`kill ${k}: submitted more than once: ${twice.join(',')}`);
+      duplicates += twice.length;
+    }
+    console.log(`R1: ${kills} kills (seed ${seed}; at ${where.join(' ')}), ${duplicates} duplicate submissions, ${lost} lost jobs, ${finished}/${kills} runs finished COMPLETED${killedBeforeJournal ? ` (${killedBeforeJournal} killed before the run dir existed: plain rerun)` : ''}`);
+    assert.deepEqual(problems, []);
+    await waitIdle(c);
+  });
+});
