@@ -21,6 +21,11 @@ export interface Submission {
   workdir: string;
   /** Environment for the submission (the executor adds its own). */
   env?: Record<string, string>;
+  /**
+   * The run retries this job itself after a node failure (or preemption): Slurm must not requeue it
+   * too (JobRequeue=1, Slurm's default, would run the old job again beside the runner's new attempt).
+   */
+  noRequeue?: boolean;
 }
 
 /** One row of a job's status: the job itself, or one task of an array. */

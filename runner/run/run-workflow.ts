@@ -158,6 +158,8 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
     stderrPath: join(o.dir.logs, planned.array ? `${j.key}.${j.attempt}.%a.err` : `${j.key}.${j.attempt}.err`),
     workdir: o.workdir,
   };
+  // Retried by this run after a node failure or preemption: Slurm must not requeue the old job as well.
+  if ((planned.retry?.on as string[] | undefined)?.some((s) => s === 'NODE_FAIL' || s === 'PREEMPTED')) sub.noRequeue = true;
   // Look before submitting: a submission made just before a crash is found by its comment.
   j.externalId = (await o.executor.findByComment(comment)) ?? (await o.executor.submit(sub));
   emit(event('job-submitted', { job: j.key, attempt: j.attempt, externalId: j.externalId, cacheKey: j.cacheKey }));

@@ -31,6 +31,7 @@ export function sbatchArgv(sub: Submission, opts: SbatchArgvOptions = {}): strin
     if (/[\n\r\0]/.test(value)) throw new TypeError(`sbatch: the ${what} of job ${sub.job} contains a line break or NUL`);
   }
   const argv = [opts.sbatch ?? 'sbatch', '--parsable', '--kill-on-invalid-dep=yes'];
+  if (sub.noRequeue) argv.push('--no-requeue');
   if (opts.cluster) argv.push(`--clusters=${opts.cluster}`);
   const deps = [...new Set(sub.dependsOn)];
   if (deps.length) argv.push(`--dependency=afterok:${deps.join(':')}`);

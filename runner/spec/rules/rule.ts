@@ -39,13 +39,21 @@ export interface JobEntry {
   path: JsonPath;
 }
 
-export function jobsOf(value: Record<string, unknown>): JobEntry[] {
+const jobEntries = new WeakMap<object, readonly JobEntry[]>();
+
+/** The jobs that are mappings, once per workflow value (every rule walks them; a file may hold thousands). */
+export function jobsOf(value: Record<string, unknown>): readonly JobEntry[] {
   const jobs = asRecord(value.jobs);
   if (!jobs) return [];
-  const out: JobEntry[] = [];
-  for (const [name, job] of Object.entries(jobs)) {
-    const j = asRecord(job);
-    if (j) out.push({ name, job: j, path: ['jobs', name] });
+  let out = jobEntries.get(jobs);
+  if (!out) {
+    const entries: JobEntry[] = [];
+    for (const [name, job] of Object.entries(jobs)) {
+      const j = asRecord(job);
+      if (j) entries.push({ name, job: j, path: ['jobs', name] });
+    }
+    out = entries;
+    jobEntries.set(jobs, out);
   }
   return out;
 }

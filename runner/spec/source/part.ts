@@ -15,6 +15,8 @@ export interface SyntaxProblem {
 
 export interface Part {
   readonly text: string;
+  /** How many line breaks the text holds: the next part starts that many lines further down. */
+  readonly lineCount: number;
   readonly value: unknown;
   readonly problems: readonly SyntaxProblem[];
   /** True when js-yaml met an alias whose anchor lies outside this part: the split cannot be used. */
@@ -57,6 +59,7 @@ export function parsePart(text: string): Part {
   }
   return {
     text,
+    lineCount: countLines(text),
     value,
     problems,
     foreignAlias,
@@ -94,6 +97,12 @@ function safeToJS(d: Document.Parsed): unknown {
 function firstLine(message: string): string {
   const line = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
   return line.endsWith('.') ? line : `${line}.`;
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function computeLineStarts(text: string): number[] {

@@ -9,113 +9,109 @@
 // Anything else (a flow-style `jobs: {...}`, several documents, directives, a second `jobs:`) gives
 // no chunks and the caller parses the whole text as one document. The split is sound for valid YAML:
 // in a block mapping every line indented exactly at the job level, outside comments, starts a new key.
+// It runs on every keystroke over the whole file, so it scans with regular expressions (native code)
+// and leaves line numbers to the caller, which knows each chunk's line count from its parse.
 
 export interface JobChunk {
   /** Offset of the chunk's first character (the job key line) in the whole text. */
   start: number;
   /** Offset just past the chunk's last character. */
   end: number;
-  /** 0-based line of the chunk's first line. */
-  line: number;
   text: string;
 }
 
 export interface Split {
   /**
-   * The text without the job chunks, their lines kept as empty lines so that header line numbers
-   * stay those of the file. Header offsets at or past `removedAt` shift by `removedLength`.
+   * The text without the job chunks. When something follows the jobs block, the chunks' lines are
+   * kept as empty lines so header line numbers stay those of the file. Header offsets at or past
+   * `removedAt` shift by `removedLength`; offsets in [keptFrom, removedAt) are those kept lines.
    */
   header: string;
-  /** Header offset where the job lines (kept as empty lines) begin. */
   keptFrom: number;
   removedAt: number;
   removedLength: number;
+  /** 0-based line of the first chunk. */
+  firstLine: number;
   chunks: JobChunk[];
 }
 
-export const noSplit = (text: string): Split => ({ header: text, keptFrom: text.length, removedAt: text.length, removedLength: 0, chunks: [] });
+export const noSplit = (text: string): Split => ({ header: text, keptFrom: text.length, removedAt: text.length, removedLength: 0, firstLine: 0, chunks: [] });
+
+/** A line that starts with content at column 0 (not blank, not a comment). */
+const COLUMN_ZERO = /^[^ \r\n#]/gm;
+/** The first content line of the jobs block, with its indentation. */
+const FIRST_CONTENT = /^( *)([^ \r\n#])/gm;
 
 export function splitWorkflow(text: string): Split {
   let jobsLineEnd = -1; // offset just past the newline of the `jobs:` line
   let jobsBlockEnd = text.length;
-  let lineNo = 0;
-  const lineOffsets: number[] = [];
-  let pos = 0;
-  // Pass 1: find the top-level `jobs:` key and the end of its block (the next column-0 content line).
-  while (pos < text.length) {
-    const nl = text.indexOf('\n', pos);
-    const lineEnd = nl === -1 ? text.length : nl;
-    const first = text.charCodeAt(pos);
-    if (first !== 32 && first !== 10 && first !== 13 && first !== 35 /* # */) {
-      if (jobsLineEnd !== -1 && pos >= jobsLineEnd) {
-        if (text.startsWith('jobs:', pos)) return noSplit(text);
-        if (jobsBlockEnd === text.length) jobsBlockEnd = pos;
-        // keep scanning only to refuse a second jobs: or document markers
-      }
-      if (first === 37 /* % */ || (first === 45 && text.startsWith('---', pos) && lineNo > 0) || (first === 46 && text.startsWith('...', pos))) {
-        return noSplit(text);
-      }
-      if (jobsLineEnd === -1 && text.startsWith('jobs:', pos)) {
-        const rest = text.slice(pos + 5, lineEnd).trim();
-        if (rest !== '' && !rest.startsWith('#')) return noSplit(text);
-        jobsLineEnd = nl === -1 ? text.length : nl + 1;
-      }
+  COLUMN_ZERO.lastIndex = 0;
+  for (let m = COLUMN_ZERO.exec(text); m; m = COLUMN_ZERO.exec(text)) {
+    const pos = m.index;
+    if (!atLineStart(text, pos)) continue;
+    const c = text.charCodeAt(pos);
+    if (c === 37 /* % */ || (c === 45 && pos > 0 && text.startsWith('---', pos)) || (c === 46 && text.startsWith('...', pos))) return noSplit(text);
+    if (jobsLineEnd === -1) {
+      if (!text.startsWith('jobs:', pos)) continue;
+      const nl = text.indexOf('\n', pos);
+      const rest = text.slice(pos + 5, nl === -1 ? text.length : nl).trim();
+      if (rest !== '' && !rest.startsWith('#')) return noSplit(text);
+      jobsLineEnd = nl === -1 ? text.length : nl + 1;
+      continue;
     }
-    lineOffsets.push(pos);
-    lineNo++;
-    pos = nl === -1 ? text.length : nl + 1;
+    if (text.startsWith('jobs:', pos)) return noSplit(text);
+    if (jobsBlockEnd === text.length) jobsBlockEnd = pos; // keep scanning: a second jobs: or a marker refuses
   }
-  if (jobsLineEnd === -1 || jobsLineEnd >= text.length) return noSplit(text);
+  if (jobsLineEnd === -1 || jobsLineEnd >= jobsBlockEnd) return noSplit(text);
 
-  // Pass 2: inside the jobs block, the first content line fixes the job indentation.
-  let indent = -1;
-  const starts: { offset: number; line: number }[] = [];
-  let line = lineIndexOf(lineOffsets, jobsLineEnd);
-  for (let p = jobsLineEnd; p < jobsBlockEnd; line++) {
-    const nl = text.indexOf('\n', p);
-    const next = nl === -1 || nl + 1 > jobsBlockEnd ? jobsBlockEnd : nl + 1;
-    let i = p;
-    while (i < next && text.charCodeAt(i) === 32) i++;
-    const c = text.charCodeAt(i);
-    const blank = i >= next || c === 10 || c === 13 || c === 35;
-    if (!blank) {
-      if (c === 9) return noSplit(text); // tab indentation: let the parser report it
-      const col = i - p;
-      if (indent === -1) {
-        if (col === 0) return noSplit(text);
-        indent = col;
-      }
-      if (col < indent) return noSplit(text);
-      if (col === indent) starts.push({ offset: p, line });
-    }
-    p = next;
+  // The first content line of the block fixes the job indentation.
+  FIRST_CONTENT.lastIndex = jobsLineEnd;
+  let first = FIRST_CONTENT.exec(text);
+  while (first && !atLineStart(text, first.index)) first = FIRST_CONTENT.exec(text);
+  if (!first || first.index >= jobsBlockEnd) return noSplit(text);
+  const indent = first[1].length;
+  if (indent === 0 || first[2] === '\t') return noSplit(text);
+
+  // Lines indented at most `indent` and starting with content: job keys (exactly `indent`), or a
+  // layout the split cannot trust (less, or a tab after the spaces).
+  const keyLine = new RegExp(`^ {0,${indent}}(?=[^ \\r\\n#])`, 'gm');
+  keyLine.lastIndex = first.index;
+  const starts: number[] = [];
+  for (let m = keyLine.exec(text); m && m.index < jobsBlockEnd; m = keyLine.exec(text)) {
+    if (!atLineStart(text, m.index)) continue;
+    if (m[0].length !== indent || text.charCodeAt(m.index + indent) === 9) return noSplit(text);
+    starts.push(m.index);
   }
   if (starts.length === 0) return noSplit(text);
 
-  const chunks: JobChunk[] = starts.map((s, k) => {
-    const end = k + 1 < starts.length ? starts[k + 1].offset : jobsBlockEnd;
-    return { start: s.offset, end, line: s.line, text: text.slice(s.offset, end) };
+  const chunks: JobChunk[] = starts.map((start, k) => {
+    const end = k + 1 < starts.length ? starts[k + 1] : jobsBlockEnd;
+    return { start, end, text: text.slice(start, end) };
   });
-  const first = chunks[0].start;
-  let lines = line - starts[0].line;
-  if (text.charCodeAt(jobsBlockEnd - 1) !== 10) lines--; // the block runs to a last line without newline
-  const kept = '\n'.repeat(lines);
+  const firstStart = starts[0];
+  const firstLine = countNewlines(text, 0, firstStart);
+  if (jobsBlockEnd === text.length) {
+    // Nothing after the jobs: the header is what comes before them.
+    return { header: text.slice(0, firstStart), keptFrom: firstStart, removedAt: firstStart, removedLength: text.length - firstStart, firstLine, chunks };
+  }
+  const kept = '\n'.repeat(countNewlines(text, firstStart, jobsBlockEnd));
   return {
-    header: text.slice(0, first) + kept + text.slice(jobsBlockEnd),
-    keptFrom: first,
-    removedAt: first + kept.length,
-    removedLength: jobsBlockEnd - first - kept.length,
+    header: text.slice(0, firstStart) + kept + text.slice(jobsBlockEnd),
+    keptFrom: firstStart,
+    removedAt: firstStart + kept.length,
+    removedLength: jobsBlockEnd - firstStart - kept.length,
+    firstLine,
     chunks,
   };
 }
 
-function lineIndexOf(lineOffsets: number[], offset: number): number {
-  let lo = 0;
-  let hi = lineOffsets.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineOffsets[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lineOffsets[lo] === offset ? lo : lo + 1;
+/** JavaScript's multiline `^` also matches after \r, U+2028 and U+2029; YAML lines start after \n. */
+function atLineStart(text: string, at: number): boolean {
+  return at === 0 || text.charCodeAt(at - 1) === 10;
+}
+
+export function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }

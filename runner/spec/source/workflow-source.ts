@@ -31,21 +31,20 @@ export class WorkflowSource {
   private readonly headerShift: { from: number; at: number; by: number };
   private fileLineStarts?: number[];
   private readonly jobs = new Map<string, Placed>();
-  private readonly cache: Map<string, Part>;
+  /** The parts of this version, header first: the next version reuses those whose text it still has. */
+  readonly parts: Part[];
 
   /** `split: false` parses the text as one document: slower, and the reference the split must match. */
   constructor(readonly text: string, previous?: WorkflowSource, options: { split?: boolean } = {}) {
-    const old = previous?.cache;
-    const reuse = (t: string): Part => old?.get(t) ?? parsePart(t);
-    this.cache = new Map();
     let split = options.split === false ? noSplit(text) : splitWorkflow(text);
+    const reuse = reuser(previous?.parts ?? [], 1);
     let parts = split.chunks.map((c) => reuse(c.text));
     if (parts.some((p) => p.foreignAlias)) {
       split = noSplit(text);
       parts = [];
     }
-    const headerPart = reuse(split.header);
-    this.cache.set(split.header, headerPart);
+    const headerPart = reuser(previous?.parts.slice(0, 1) ?? [], 0)(split.header);
+    this.parts = [headerPart, ...parts];
     this.header = { part: headerPart, offset: 0, line: 0, prefix: [] };
     this.headerShift = { from: split.keptFrom, at: split.removedAt, by: split.removedLength };
     this.problems = headerPart.problems.map((p) => this.positionProblem(this.header, p));
@@ -53,10 +52,11 @@ export class WorkflowSource {
     let value = headerPart.value;
     if (split.chunks.length > 0) {
       const jobs: Record<string, unknown> = {};
+      let line = split.firstLine;
       split.chunks.forEach((chunk, k) => {
         const part = parts[k];
-        this.cache.set(chunk.text, part);
-        const placed: Placed = { part, offset: chunk.start, line: chunk.line, prefix: ['jobs'] };
+        const placed: Placed = { part, offset: chunk.start, line, prefix: ['jobs'] };
+        line += part.lineCount;
         for (const p of part.problems) this.problems.push(this.positionProblem(placed, p));
         const v = part.value;
         if (v === null || typeof v !== 'object' || Array.isArray(v)) return;
@@ -143,10 +143,8 @@ export class WorkflowSource {
       // At or past the jobs block the header's text no longer matches the file's: read the file's.
       this.fileLineStarts ??= lineStarts(this.text);
       if (local < this.headerShift.at) return { line, character: 0, offset: this.fileLineStarts[line] ?? this.text.length };
-      const offset = local + this.headerShift.by;
-      let l = line;
-      while (l + 1 < this.fileLineStarts.length && this.fileLineStarts[l + 1] <= offset) l++;
-      while (l > 0 && this.fileLineStarts[l] > offset) l--;
+      const offset = Math.min(local + this.headerShift.by, this.text.length);
+      const l = lineIndex(this.fileLineStarts, offset);
       return { line: l, character: offset - this.fileLineStarts[l], offset };
     }
     return { line: placed.line + line, character, offset: placed.offset + local };
@@ -183,6 +181,37 @@ function walk(doc: Document.Parsed, path: JsonPath): Found | undefined {
     if (next === null && nextPair && i < path.length - 1) return { node: null, pair, missing: path.length - i - 1 };
   }
   return { node, pair, missing: 0 };
+}
+
+/**
+ * Finds the part already parsed for a text. Parts mostly keep their order between two versions of a
+ * file, so the previous part at the same place is compared first (no hashing of the whole file);
+ * a map of the rest is built only when that fails (a job added or removed).
+ */
+function reuser(previous: Part[], from: number): (text: string) => Part {
+  let next = from;
+  let byText: Map<string, Part> | undefined;
+  return (text) => {
+    for (const k of [next, next + 1]) {
+      if (k < previous.length && previous[k].text === text) {
+        next = k + 1;
+        return previous[k];
+      }
+    }
+    byText ??= new Map(previous.map((p) => [p.text, p]));
+    return byText.get(text) ?? parsePart(text);
+  };
+}
+
+function lineIndex(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 function lineStarts(text: string): number[] {
