@@ -6,18 +6,30 @@ import type { RunEvent } from './events';
 
 export class Journal {
   private fd: number;
+  private dirty = false;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'a', 0o600);
   }
 
-  append(e: RunEvent): void {
+  /** Appends and makes it durable, unless `batch`: then `sync()` does, once for many (a poll's states). */
+  append(e: RunEvent, batch = false): void {
     writeSync(this.fd, JSON.stringify(e) + '\n');
+    this.dirty = true;
+    if (!batch) this.sync();
+  }
+
+  sync(): void {
+    if (!this.dirty) return;
     fsyncSync(this.fd);
+    this.dirty = false;
   }
 
   close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
+    if (this.fd >= 0) {
+      this.sync();
+      closeSync(this.fd);
+    }
     this.fd = -1;
   }
 }

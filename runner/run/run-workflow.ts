@@ -30,7 +30,7 @@ export interface RunOptions {
   dir: RunDir;
   executor: Executor;
   /** Makes every image ready before anything is submitted; throws to stop the run with nothing submitted. */
-  prepareImages: (emit: (e: RunEvent) => void) => Promise<void>;
+  prepareImages: (emit: Emit) => Promise<void>;
   onEvent: (e: RunEvent) => void;
   workdir: string;
   /** Return after submission instead of following the jobs. */
@@ -44,10 +44,14 @@ export interface RunOptions {
 export async function runWorkflow(o: RunOptions): Promise<RunStatus> {
   const journal = new Journal(o.dir.journal);
   const past = readJournal(o.dir.journal);
-  const emit = (e: RunEvent) => {
-    journal.append(e);
-    o.onEvent(e);
-  };
+  // State changes are made durable once per poll (applyAndEmit syncs); submissions at once.
+  const emit: Emit = Object.assign(
+    (e: RunEvent) => {
+      journal.append(e, e.type === 'job-state');
+      o.onEvent(e);
+    },
+    { flush: () => journal.sync() },
+  );
   try {
     const order: TrackedJob[] = o.plan.jobs.map((j) => {
       const r = o.rendered.find((x) => x.key === j.key)!;
@@ -78,7 +82,7 @@ export async function runWorkflow(o: RunOptions): Promise<RunStatus> {
   }
 }
 
-async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: TrackedJob[], emit: (e: RunEvent) => void): Promise<RunStatus> {
+async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: TrackedJob[], emit: Emit): Promise<RunStatus> {
   const { min, max } = o.pollMs ?? { min: 500, max: 5000 };
   let interval = min;
   let stop = false;
@@ -119,7 +123,7 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
   }
 }
 
-async function finish(o: RunOptions, jobs: Map<string, TrackedJob>, emit: (e: RunEvent) => void, status: RunStatus): Promise<RunStatus> {
+async function finish(o: RunOptions, jobs: Map<string, TrackedJob>, emit: Emit, status: RunStatus): Promise<RunStatus> {
   // Accounting settles a moment after a job ends (node lists, end times): one last query for the record.
   const ids = [...jobs.values()].map((j) => j.externalId).filter((id): id is string => id !== undefined);
   if (ids.length > 0) applyAndEmit(jobs, (await o.executor.poll(ids)).filter((r) => isFinal(r.state)), emit);
@@ -140,7 +144,7 @@ function retryAllowed(o: RunOptions, j: TrackedJob, state: string): boolean {
   return !!policy && j.retriesUsed < policy.attempts && (policy.on as string[]).includes(state);
 }
 
-async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJob, emit: (e: RunEvent) => void): Promise<void> {
+async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJob, emit: Emit): Promise<void> {
   const planned = o.plan.jobs.find((p) => p.key === j.key)!;
   j.attempt++;
   j.tasks = new Map();
@@ -165,11 +169,15 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
   emit(event('job-submitted', { job: j.key, attempt: j.attempt, externalId: j.externalId, cacheKey: j.cacheKey }));
 }
 
-function applyAndEmit(jobs: Map<string, TrackedJob>, rows: TaskStatus[], emit: (e: RunEvent) => void): number {
+/** Emits an event; job states are made durable together by `flush` (one fsync per poll, not per task). */
+type Emit = ((e: RunEvent) => void) & { flush?: () => void };
+
+function applyAndEmit(jobs: Map<string, TrackedJob>, rows: TaskStatus[], emit: Emit): number {
   const changed = applyStatuses(jobs, rows);
   for (const { job, status } of changed) {
     emit(event('job-state', { job: job.key, attempt: job.attempt, externalId: status.externalId, arrayIndex: status.arrayIndex, state: status.state, exitCode: status.exitCode, nodes: status.nodes, start: status.startTime, end: status.endTime, elapsedSeconds: status.elapsedSeconds, reason: status.reason }));
   }
+  emit.flush?.();
   return changed.length;
 }
 
