@@ -1,7 +1,7 @@
 // The run's journal: one JSON event per line, appended and fsync'd before the run goes on, so that
 // a runner killed at any point can be resumed from what it had really done.
 
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { RunEvent } from './events';
 
 export class Journal {
@@ -37,6 +37,7 @@ export class Journal {
 /** Every complete event of a journal; a last line cut short by a crash is ignored. */
 export function readJournal(path: string): RunEvent[] {
   const out: RunEvent[] = [];
+  if (!existsSync(path)) return out;
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (!line) continue;
     try {

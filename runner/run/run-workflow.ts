@@ -39,11 +39,14 @@ export interface RunOptions {
   pollMs?: { min: number; max: number };
   /** Resolves when the user asks to stop (Ctrl-C): active jobs are cancelled. */
   cancelled?: Promise<void>;
+  /** Set by runWorkflow when the journal already holds events (a resumed run). */
+  resuming?: boolean;
 }
 
-export async function runWorkflow(o: RunOptions): Promise<RunStatus> {
+export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
+  const past = readJournal(options.dir.journal);
+  const o: RunOptions = { ...options, resuming: past.length > 0 };
   const journal = new Journal(o.dir.journal);
-  const past = readJournal(o.dir.journal);
   // State changes are made durable once per poll (applyAndEmit syncs); submissions at once.
   const emit: Emit = Object.assign(
     (e: RunEvent) => {
@@ -164,8 +167,10 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
   };
   // Retried by this run after a node failure or preemption: Slurm must not requeue the old job as well.
   if ((planned.retry?.on as string[] | undefined)?.some((s) => s === 'NODE_FAIL' || s === 'PREEMPTED')) sub.noRequeue = true;
-  // Look before submitting: a submission made just before a crash is found by its comment.
-  j.externalId = (await o.executor.findByComment(comment)) ?? (await o.executor.submit(sub));
+  // On resume, look before submitting: a submission made just before a crash is found by its comment.
+  // In a fresh run no job can carry this run's comment yet (the executor guards its own retries).
+  const earlier = o.resuming ? await o.executor.findByComment(comment) : undefined;
+  j.externalId = earlier ?? (await o.executor.submit(sub));
   emit(event('job-submitted', { job: j.key, attempt: j.attempt, externalId: j.externalId, cacheKey: j.cacheKey }));
 }
 

@@ -59,6 +59,8 @@ export class SlurmExecutor implements Executor {
   private accountingComments: boolean | undefined;
   /** Set when sacct said accounting is disabled: polls then use squeue alone. */
   private noAccounting = false;
+  /** When this executor submitted each job: accounting learns of a job a moment after sbatch. */
+  private readonly submittedAt = new Map<string, number>();
 
   constructor(private readonly opts: SlurmExecutorOptions = {}) {
     this.runner = opts.runner ?? new ExecFileRunner();
@@ -79,7 +81,10 @@ export class SlurmExecutor implements Executor {
       const r = await this.exec('sbatch', argv, sub.env);
       if (r.code === 0) {
         const answer = parseSbatchOutput(r.stdout);
-        if (answer) return answer.jobId;
+        if (answer) {
+          this.submittedAt.set(answer.jobId, this.clock.now());
+          return answer.jobId;
+        }
         throw new SlurmCommandError(`sbatch accepted job ${sub.name} but printed no job id`, argv, `${r.stdout}${r.stderr}`.trim());
       }
       let message = failureText(argv, r);
@@ -120,6 +125,11 @@ export class SlurmExecutor implements Executor {
         else if (!isTransient(r) && /accounting storage is disabled|not running a supported accounting_storage plugin/i.test(r.stderr)) this.noAccounting = true;
         // Any other sacct failure (slurmdbd down): squeue answers for every job this time.
       }
+      // A job this executor submitted moments ago is pending until accounting has it: reporting so
+      // keeps each poll to ONE query. squeue is asked only about jobs missing for longer than that.
+      const now = this.clock.now();
+      const fresh = (id: string) => !this.noAccounting && now - (this.submittedAt.get(id) ?? -Infinity) < ACCOUNTING_LAG_MS;
+      for (const id of ids) if (!covers(statuses, id) && fresh(id)) statuses.push({ externalId: id, state: 'PENDING', reason: 'submitted; not yet in accounting' });
       const missing = ids.filter((id) => !covers(statuses, id));
       if (missing.length === 0) return { ok: true, value: statuses };
       const argv = squeueStatusArgv(missing, { squeue: this.cmd('squeue'), cluster: this.opts.cluster });
@@ -252,6 +262,8 @@ function newest(rows: { jobId: string; comment: string }[], comment: string): st
 }
 
 /** Does some status answer for this requested id (`123` or `123_4`)? */
+const ACCOUNTING_LAG_MS = 10_000;
+
 function covers(statuses: readonly TaskStatus[], id: string): boolean {
   const p = parseJobId(id);
   if (!p) return false;
