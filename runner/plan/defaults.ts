@@ -7,20 +7,11 @@ import type { RetryPolicy } from './types';
 /** The retry states when `retry.on` is not given (the schema's default). */
 export const DEFAULT_RETRY_ON: RetryPolicy['on'] = ['NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL'];
 
-export interface JobSettings {
-  qos?: string;
-  account?: string;
-  partition?: string;
-  constraint?: string;
-  time?: string;
-  mem?: string;
+/** A job's settings, job else defaults; `nodes` is what the file asks for, `image` as written. */
+export interface JobSettings extends Pick<Job, 'qos' | 'account' | 'partition' | 'constraint' | 'time' | 'mem' | 'nodes' | 'image'> {
   exclusive: boolean;
-  /** Nodes the file asks for (job, else defaults). */
-  nodes?: number;
   env: [string, string][];
   modules?: string[];
-  /** The image as written (alias or reference), job else defaults. */
-  image?: string;
   retry?: RetryPolicy;
 }
 

@@ -3,7 +3,7 @@
 // nothing downstream looks at the workflow file again.
 
 import type { Profile } from '../profiles/profile';
-import type { Retry, Volume } from '../spec/generated/schema-types';
+import type { Job, Retry, Volume } from '../spec/generated/schema-types';
 
 /** A matrix or env value as written in the file. */
 export type Scalar = string | number | boolean;
@@ -69,13 +69,8 @@ export interface JobArray {
   maxParallel?: number;
 }
 
-export interface SlurmOptions {
-  qos?: string;
-  account?: string;
-  partition?: string;
-  constraint?: string;
-  time?: string;
-  mem?: string;
+/** The #SBATCH options as the file writes them (types from the schema), with what the planner decides. */
+export interface SlurmOptions extends Pick<Job, 'qos' | 'account' | 'partition' | 'constraint' | 'time' | 'mem'> {
   exclusive: boolean;
   /** `--nodes`, when the file asked for nodes or a step needs more than one. */
   nodes?: number;
