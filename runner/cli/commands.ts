@@ -9,6 +9,7 @@ import { statusCommand } from './status-command';
 import { runsCommand } from './runs-command';
 import { logsCommand } from './logs-command';
 import { cancelCommand } from './cancel-command';
+import { imagesCommand } from './images-command';
 
 type Command = (argv: string[]) => number | Promise<number>;
 
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   runs: { run: runsCommand, summary: 'list the runs of this directory' },
   logs: { run: logsCommand, summary: "print (or follow) a job's output" },
   cancel: { run: cancelCommand, summary: 'cancel a run and its jobs' },
+  images: { run: imagesCommand, summary: 'pull, list and look up images at the Shifter gateway' },
 };
 
 function usage(): string {

@@ -44,7 +44,8 @@ export async function pullShifterImages(plan: Plan, emit: (e: RunEvent) => void)
   try {
     results = await pullAll(
       plan.images.map((i) => ({ ref: i.ref, users: i.users, groups: i.groups })),
-      { onStatus: (ref, status) => emit(event('image', { ref, status })) },
+      // Every pull at once: the gateway converts images side by side, so the wait is the slowest pull.
+      { onStatus: (ref, status) => emit(event('image', { ref, status })), concurrency: Math.max(1, plan.images.length) },
     );
   } catch (e) {
     if (e instanceof ImageGatewayUnreachableError) throw new UserError(`${e.message}; nothing was submitted`, 1);

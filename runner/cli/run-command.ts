@@ -10,6 +10,7 @@ import { renderJob } from '../render';
 import { LocalExecutor } from '../local/local-executor';
 import { prepareLocalRun } from '../local/prepare-local';
 import { createRunDir, runDirOf, listRuns } from '../run/run-dir';
+import { preflightSubmitHost } from '../run/preflight';
 import { runWorkflow } from '../run/run-workflow';
 import { claimRun, releaseRun } from '../run/runner-lock';
 import { makeExecutor, pullShifterImages, scriptEngine } from './executors';
@@ -105,6 +106,8 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
           executor.useEngine(local.engine, local.env);
           return;
         }
+        const problems = preflightSubmitHost(plan, base);
+        if (problems.length > 0) throw new UserError(`${problems.join('\n')}\nnothing was submitted`, 1);
         if (result.profile.engine === 'shifter') return pullShifterImages(plan, emit);
         throw new UserError(`engine "${result.profile.engine}" cannot run on the Slurm executor yet`);
       },

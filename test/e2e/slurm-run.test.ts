@@ -155,6 +155,32 @@ jobs:
     assert.deepEqual(sacctJobs(c, wf), []);
   });
 
+  it('preflight: a volume source that is a file, or off the site file systems, is refused and nothing is submitted', async () => {
+    const wf = unique('pre');
+    const dir = clusterWorkspace(c, { 'afile': 'x', 'wf.yaml': clusterWorkflow(wf, `volumes:\n  f: { source: @DIR@/afile, target: /data }\n  missing: { source: @DIR@/nope, target: /more }\njobs:\n  a:\n    image: workflow\n    volumes: [f, missing]\n    command: "true"\n`) });
+    const r = runAsUser(c, dir, ['run', 'wf.yaml']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /volume f \(job a\): .*not a directory/);
+    assert.match(r.stderr, /volume missing \(job a\): .*(does not exist|no such)/i);
+    assert.match(r.stderr, /nothing was submitted/);
+    await new Promise((res) => setTimeout(res, 2000));
+    assert.deepEqual(sacctJobs(c, wf), []);
+  });
+
+  it('images pull | list | lookup, for scripts and CI, with --json', () => {
+    const dir = clusterWorkspace(c, {});
+    const pull = runAsUser(c, dir, ['images', 'pull', 'docker:workflow:1.2', 'docker:no-such-image:2', '--json']);
+    assert.equal(pull.code, 1, 'one image ends in FAILURE');
+    const results = JSON.parse(pull.stdout) as { ref: string; status: string; ok: boolean; id?: string }[];
+    assert.deepEqual(results.map((x) => [x.ref, x.status, x.ok]), [['docker:workflow:1.2', 'READY', true], ['docker:no-such-image:2', 'FAILURE', false]]);
+    const lookup = runAsUser(c, dir, ['images', 'lookup', 'workflow:1.2']);
+    assert.equal(lookup.code, 0);
+    assert.equal(lookup.stdout.trim(), results[0].id);
+    const list = JSON.parse(runAsUser(c, dir, ['images', 'list', '--json']).stdout) as { ref: string; status: string }[];
+    assert.ok(list.some((i) => i.ref === 'docker:workflow:1.2' && i.status === 'READY'));
+    assert.equal(runAsUser(c, dir, ['images', 'lookup', 'docker:never-pulled:9']).code, 1);
+  });
+
   it('perNodeCache is a fresh, writable, private directory on every node', () => {
     const wf = unique('pnc');
     const dir = clusterWorkspace(c, { 'wf.yaml': clusterWorkflow(wf, `volumes:\n  cache: { source: @DIR@, target: /scratch, perNodeCache: { size: 1G } }\njobs:\n  cache:\n    image: workflow\n    nodes: 2\n    tasksPerNode: 1\n    volumes: [cache]\n    command: sh -c 'n=$(ls -A /scratch | wc -l); echo x > /scratch/f; echo "$(hostname) $n $(stat -c %u /scratch/f)"'\n`) });
