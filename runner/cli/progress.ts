@@ -32,3 +32,55 @@ export function plainLines(out: NodeJS.WritableStream): (e: RunEvent) => void {
     }
   };
 }
+
+/**
+ * For a person at a terminal: notable events as lines (start, warnings, failures, the end) and one
+ * status line kept at the bottom, redrawn in place: images ready, tasks per state.
+ */
+export function liveDisplay(out: NodeJS.WriteStream): (e: RunEvent) => void {
+  const plain = plainLines(out);
+  const images = new Map<string, string>();
+  const tasks = new Map<string, string>();
+  let status = '';
+  const redraw = () => {
+    const counts = new Map<string, number>();
+    for (const s of tasks.values()) counts.set(s, (counts.get(s) ?? 0) + 1);
+    const ready = [...images.values()].filter((s) => s === 'READY' || s === 'SKIPPED').length;
+    const parts = [images.size > 0 ? `images ${ready}/${images.size}` : '', ...['PENDING', 'RUNNING', 'COMPLETED'].map((s) => `${s.toLowerCase()} ${counts.get(s) ?? 0}`)];
+    const bad = [...counts.entries()].filter(([s]) => !['PENDING', 'RUNNING', 'COMPLETED', 'COMPLETING'].includes(s));
+    for (const [s, n] of bad) parts.push(`${s.toLowerCase()} ${n}`);
+    status = parts.filter(Boolean).join('  ');
+    out.write(`\r\x1b[2K${status}`);
+  };
+  const line = (e: RunEvent) => {
+    out.write('\r\x1b[2K');
+    plain(e);
+    if (status) out.write(status);
+  };
+  return (e) => {
+    switch (e.type) {
+      case 'image':
+        images.set(e.ref, e.status);
+        if (e.status === 'FAILURE') line(e);
+        break;
+      case 'job-submitted':
+        for (const k of [...tasks.keys()]) if (k.startsWith(`${e.job}\0`)) tasks.delete(k);
+        tasks.set(`${e.job}\0`, 'PENDING');
+        break;
+      case 'job-state':
+        tasks.delete(`${e.job}\0`);
+        tasks.set(`${e.job}\0${e.arrayIndex ?? ''}`, e.state);
+        if (e.state !== 'PENDING' && e.state !== 'RUNNING' && e.state !== 'COMPLETED' && e.state !== 'COMPLETING') line(e);
+        break;
+      case 'run-finished':
+        redraw();
+        out.write('\n');
+        status = '';
+        plain(e);
+        return;
+      default:
+        line(e);
+    }
+    redraw();
+  };
+}

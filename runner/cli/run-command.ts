@@ -15,7 +15,7 @@ import { runWorkflow } from '../run/run-workflow';
 import { claimRun, releaseRun } from '../run/runner-lock';
 import { makeExecutor, pullShifterImages, scriptEngine } from './executors';
 import { parse } from './args';
-import { jsonLines, plainLines } from './progress';
+import { jsonLines, liveDisplay, plainLines } from './progress';
 import { readWorkflowFile } from './read-workflow';
 import { UserError } from './user-error';
 
@@ -80,7 +80,7 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
 
   const other = claimRun(dir.root);
   if (other !== undefined) throw new UserError(`run ${dir.id} is being followed by runner ${other}; use 'shifterflow status ${dir.id}' or 'shifterflow cancel ${dir.id}'`);
-  const onEvent = values.json ? jsonLines(process.stdout) : plainLines(process.stderr);
+  const onEvent = values.json ? jsonLines(process.stdout) : process.stderr.isTTY && !process.env.CI ? liveDisplay(process.stderr) : plainLines(process.stderr);
   const executor = makeExecutor(result.profile.executor, result.profile.engine, onEvent);
   let cancel!: () => void;
   const cancelled = new Promise<void>((r) => (cancel = r));
