@@ -154,6 +154,7 @@ export class LocalExecutor implements Executor {
       }
     } else {
       t.state = as;
+      t.exitCode = 0; // never started: Slurm says 0:0 too
       t.endTime = new Date().toISOString();
     }
   }
@@ -174,6 +175,7 @@ export class LocalExecutor implements Executor {
         if (t.state !== 'PENDING') continue;
         if (broken) {
           t.state = 'CANCELLED';
+          t.exitCode = 0; // as Slurm reports a job cancelled before it ran: 0:0
           t.reason = 'DependencyNeverSatisfied';
           t.endTime = new Date().toISOString();
           continue;

@@ -38,7 +38,9 @@ export function applyStatuses(jobs: Map<string, TrackedJob>, rows: TaskStatus[])
   for (const row of rows) {
     const job = byId.get(row.externalId);
     if (!job) continue;
-    if (job.arraySize === undefined && row.arrayIndex !== undefined) continue;
+    // A plain job has no task rows; an array is followed task by task (a row for the whole array
+    // while it is pending says nothing about its tasks).
+    if ((job.arraySize === undefined) !== (row.arrayIndex === undefined)) continue;
     const prev = job.tasks.get(TASK(row));
     if (prev && prev.state === row.state && prev.exitCode === row.exitCode && prev.nodes === row.nodes) continue;
     job.tasks.set(TASK(row), row);

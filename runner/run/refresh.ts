@@ -19,7 +19,7 @@ export async function refreshRun(dir: RunDir, executor: Executor): Promise<void>
   try {
     for (const row of rows) {
       const job = active.find((j) => j.externalId === row.externalId);
-      if (!job || (job.arraySize === undefined && row.arrayIndex !== undefined)) continue;
+      if (!job || (job.arraySize === undefined) !== (row.arrayIndex === undefined)) continue;
       const known = job.tasks.find((t) => t.index === row.arrayIndex);
       if (known && known.state === row.state && known.exitCode === row.exitCode) continue;
       journal.append(event('job-state', { job: job.key, attempt: job.attempt, externalId: row.externalId, arrayIndex: row.arrayIndex, state: row.state, exitCode: row.exitCode, nodes: row.nodes, start: row.startTime, end: row.endTime, elapsedSeconds: row.elapsedSeconds, reason: row.reason }));

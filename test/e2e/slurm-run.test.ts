@@ -181,6 +181,24 @@ jobs:
     assert.equal(runAsUser(c, dir, ['images', 'lookup', 'docker:never-pulled:9']).code, 1);
   });
 
+  it('the same workflow gives the same trace shape locally and on Slurm', () => {
+    const wf = unique('shape');
+    const dir = clusterWorkspace(c, { 'wf.yaml': clusterWorkflow(wf, `jobs:\n  first:\n    image: workflow\n    command: "true"\n  fan:\n    needs: [first]\n    image: workflow\n    matrix: { i: [1, 2, 3] }\n    command: "true"\n  broken:\n    needs: [fan]\n    image: workflow\n    command: sh -c 'exit 4'\n  never:\n    needs: [broken]\n    image: workflow\n    command: "true"\n`) });
+    const shape = () => {
+      const [id] = runDirs(dir).slice(-1);
+      const rows = readFileSync(join(dir, '.shifterflow', 'runs', id, 'trace.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+      // job, attempt, array index, image, state, exit code: what must not depend on where it ran
+      return rows.map((r) => [r[0], r[1], r[3], r[4], r[7], r[8]].join(' ')).sort();
+    };
+    assert.equal(runAsUser(c, dir, ['run', 'wf.yaml']).code, 1);
+    const onSlurm = shape();
+    const local = runAsUser(c, dir, ['run', 'wf.yaml', '--profile', 'local']);
+    assert.equal(local.code, 1, local.stderr);
+    assert.match(local.stderr, /on local/);
+    assert.deepEqual(shape(), onSlurm);
+    assert.deepEqual(onSlurm.filter((r) => r.startsWith('broken') || r.startsWith('never')), ['broken 1  docker:workflow:latest FAILED 4', 'never 1  docker:workflow:latest CANCELLED 0']);
+  });
+
   it('perNodeCache is a fresh, writable, private directory on every node', () => {
     const wf = unique('pnc');
     const dir = clusterWorkspace(c, { 'wf.yaml': clusterWorkflow(wf, `volumes:\n  cache: { source: @DIR@, target: /scratch, perNodeCache: { size: 1G } }\njobs:\n  cache:\n    image: workflow\n    nodes: 2\n    tasksPerNode: 1\n    volumes: [cache]\n    command: sh -c 'n=$(ls -A /scratch | wc -l); echo x > /scratch/f; echo "$(hostname) $n $(stat -c %u /scratch/f)"'\n`) });
