@@ -43,7 +43,7 @@ function reportOf(ws: string): Map<string, string> {
   return new Map(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 }
 
-describe('local executor e2e: real bubblewrap and podman, a local registry', function () {
+describe('local executor e2e: real bubblewrap and podman, a local registry @engines', function () {
   this.timeout(600_000);
   let registry: Registry | undefined;
   let base = '';
