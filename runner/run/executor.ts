@@ -48,6 +48,11 @@ export interface Executor {
   readonly name: string;
   /** Submits and returns the external id; must not create a duplicate when retried after a transient error. */
   submit(submission: Submission): Promise<string>;
+  /**
+   * How many submit() calls may be in flight at once (default 1). Only jobs whose dependencies already
+   * have their ids are submitted side by side, so a dependency is always submitted before its dependents.
+   */
+  readonly submitConcurrency?: number;
   /** ONE query for every listed id; rows for array tasks carry their index. */
   poll(externalIds: string[]): Promise<TaskStatus[]>;
   cancel(externalIds: string[]): Promise<void>;

@@ -72,12 +72,11 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
     // Reattach to what is still alive, then submit everything else in topological order.
     const alive = order.filter((j) => j.externalId && !isFinal(jobState(j)));
     if (alive.length > 0) applyAndEmit(jobs, await o.executor.poll(alive.map((j) => j.externalId!)), emit);
-    for (const j of order) {
+    const toSubmit = order.filter((j) => {
       const state = j.externalId ? jobState(j) : undefined;
-      if (state === 'COMPLETED' && j.tasks.size > 0) continue;
-      if (state && !isFinal(state)) continue;
-      await submit(o, jobs, j, emit);
-    }
+      return !(state === 'COMPLETED' && j.tasks.size > 0) && !(state && !isFinal(state));
+    });
+    await submitAll(o, jobs, toSubmit, emit);
     if (o.detach) return 'COMPLETED';
     return await follow(o, jobs, order, emit);
   } finally {
@@ -145,6 +144,47 @@ function retryPolicy(o: RunOptions, key: string) {
 function retryAllowed(o: RunOptions, j: TrackedJob, state: string): boolean {
   const policy = retryPolicy(o, j.key);
   return !!policy && j.retriesUsed < policy.attempts && (policy.on as string[]).includes(state);
+}
+
+/**
+ * Submits `list` (in topological order): one at a time, or up to the executor's submitConcurrency at
+ * once, each job only after every job it needs from the list has its id. When a submission fails, the
+ * ones in flight end first and no dependent of the failed job is submitted; the first error is thrown.
+ */
+async function submitAll(o: RunOptions, jobs: Map<string, TrackedJob>, list: TrackedJob[], emit: Emit): Promise<void> {
+  const limit = Math.max(1, Math.floor(o.executor.submitConcurrency ?? 1));
+  if (limit === 1) {
+    for (const j of list) await submit(o, jobs, j, emit);
+    return;
+  }
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const slot = async () => {
+    while (running >= limit) await new Promise<void>((r) => waiting.push(r));
+    running++;
+  };
+  const release = () => {
+    running--;
+    waiting.shift()?.();
+  };
+  const done = new Map<string, Promise<void>>();
+  for (const j of list) {
+    const before = j.needs.map((n) => done.get(n)).filter((p): p is Promise<void> => p !== undefined);
+    done.set(
+      j.key,
+      Promise.all(before).then(async () => {
+        await slot();
+        try {
+          await submit(o, jobs, j, emit);
+        } finally {
+          release();
+        }
+      }),
+    );
+  }
+  const results = await Promise.allSettled(done.values());
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJob, emit: Emit): Promise<void> {

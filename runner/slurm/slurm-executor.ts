@@ -51,6 +51,8 @@ type Attempt<T> = { ok: true; value: T } | { ok: false; message: string };
 
 export class SlurmExecutor implements Executor {
   readonly name = 'slurm';
+  /** sbatch waits mostly on the controller (and the SPANK image lookup): a few at once hide that wait. */
+  readonly submitConcurrency = 4;
   private readonly runner: CommandRunner;
   private readonly policy: RetryPolicy;
   private readonly clock: Clock;

