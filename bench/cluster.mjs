@@ -23,11 +23,16 @@ export function workspace(env, name) {
   return dir;
 }
 
-/** A directory of shims for sbatch, squeue, sacct, scancel that count their calls into FILE. */
-export function slurmShims(dir) {
+const COUNTED = ['sbatch', 'squeue', 'sacct', 'scancel'];
+
+/**
+ * A directory of shims for sbatch, squeue, sacct, scancel (and any `extra` commands, e.g. scontrol)
+ * that count their calls into FILE.
+ */
+export function slurmShims(dir, extra = []) {
   const bin = join(dir, 'shims');
   mkdirSync(bin, { recursive: true });
-  for (const cmd of ['sbatch', 'squeue', 'sacct', 'scancel']) {
+  for (const cmd of [...COUNTED, ...extra]) {
     const real = spawnSync('bash', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim();
     writeFileSync(join(bin, cmd), `#!/bin/sh\necho ${cmd} >> '${join(dir, 'calls.log')}'\nexec ${real} "$@"\n`);
     chmodSync(join(bin, cmd), 0o755);
@@ -38,7 +43,7 @@ export function slurmShims(dir) {
 export function countCalls(dir) {
   const log = join(dir, 'calls.log');
   const counts = { sbatch: 0, squeue: 0, sacct: 0, scancel: 0 };
-  if (existsSync(log)) for (const l of readFileSync(log, 'utf8').split('\n')) if (l in counts) counts[l]++;
+  if (existsSync(log)) for (const l of readFileSync(log, 'utf8').split('\n')) if (/^[a-z]+$/.test(l)) counts[l] = (counts[l] ?? 0) + 1;
   return counts;
 }
 

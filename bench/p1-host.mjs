@@ -20,7 +20,10 @@ const dir = mkdtempSync(join(tmpdir(), 'sf-p1host-'));
 const ws = join(dir, 'workspace');
 mkdirSync(join(ws, '.vscode'), { recursive: true });
 writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'shifterflow.validation.delay': 0, 'shifterflow.watchFiles': false }));
-for (let k = 0; k <= RUNS; k++) writeFileSync(join(ws, `big-${k}.shifterflow.yaml`), text);
+for (let k = 0; k <= RUNS; k++) {
+  writeFileSync(join(ws, `big-${k}.shifterflow.yaml`), text);
+  writeFileSync(join(ws, `plain-${k}.yaml`), text); // same text, not a workflow: the document's own transfer time
+}
 const out = join(dir, 'result.json');
 const { runTests } = await import('@vscode/test-electron');
 try {
@@ -45,8 +48,7 @@ const ylsEdit = s(r.ylsEdit);
 console.log(`input: ${text.split('\n').length} lines, ${(text.length / 1e6).toFixed(2)} MB, 2000 jobs, one SF003`);
 report('P1 editor path (real extension host, code-server 4.100.3)', [
   ['shifterflow open -> diagnostics visible', full],
-  ['  of which: open -> document in the host', s(r.full, 'arrived')],
-  ['  of which: document in host -> diagnostics', stats(r.full.map((x) => x.visible - x.arrived))],
+  ['  same text, not a workflow: open -> document in host', stats(r.plainArrived)],
   ['shifterflow open -> onDidChangeDiagnostics', s(r.full, 'event')],
   ['shifterflow one-line edit -> diagnostics visible', edit],
   ['  of which: edit -> change in the host', s(r.edit, 'arrived')],
@@ -56,7 +58,7 @@ report('P1 editor path (real extension host, code-server 4.100.3)', [
   ['yaml-language-server after an edit (same host)', ylsEdit],
 ], [
   { label: 'full: yaml-language-server / shifterflow', value: ylsFull.median / full.median, target: '>= 5x', ok: (v) => v >= 5 },
-  { label: 'full, from the document in the host: yls / sf', value: ylsFull.median / stats(r.full.map((x) => x.visible - x.arrived)).median, target: '>= 5x', ok: (v) => v >= 5 },
+  { label: 'full, minus the plain open: yls / sf', value: ylsFull.median / Math.max(0.1, full.median - stats(r.plainArrived).median), target: '>= 5x', ok: (v) => v >= 5 },
   { label: 'edit: yaml-language-server / shifterflow', value: ylsEdit.median / edit.median },
 ]);
 console.log(`  shifterflow after an edit, in the host: ${edit.median.toFixed(1)} ms (target <= 10 ms: ${edit.median <= 10 ? 'meets' : 'MISSES'})`);

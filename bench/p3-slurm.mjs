@@ -4,7 +4,16 @@
 //   fanout-chain: a 1,000-task fan-out (one matrix job = one job array) then a 100-job chain
 //   snake:        root -> 150 fan-out jobs -> join -> a 48-job chain (the peer comparison's DAG)
 // Prints wall times, ratios and the sbatch/squeue/sacct calls each made (counted by PATH shims).
+// With BENCH_SHAPE=snake, Snakemake 7.21 (`snakemake --slurm`, Debian) runs the same DAG as a
+// 200-rule Snakefile (bench/dag.mjs), tuned as shared/docs/testing-real-parts.md says: USER exported,
+// --default-resources slurm_account=m1234 slurm_partition=debug runtime=5, the image through
+// slurm_extra, --max-status-checks-per-second 1. Every Snakemake job runs `shifter true` (then touches
+// its output marker), like the floor's and shifterflow's jobs (srun -n 1 shifter true).
+// BENCH_PEERS=floor,sf,snakemake picks who runs (default: all three for snake, floor,sf otherwise).
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { snakefile, snakeWorkflowYaml } from './dag.mjs';
 import { asUser, clusterEnv, countCalls, resetCalls, slurmShims, workspace, write } from './cluster.mjs';
 import { report, root } from './lib.mjs';
 
@@ -18,7 +27,11 @@ const shims = slurmShims(dir);
 const IMAGE = 'docker:workflow:latest';
 const OPTS = `#SBATCH --account=m1234\n#SBATCH --qos=regular\n#SBATCH --time=00:05:00`;
 
+const PEERS = (process.env.BENCH_PEERS ?? (SHAPE === 'snake' ? 'floor,sf,snakemake' : 'floor,sf')).split(',');
+const SNAKE_COMMAND = process.env.BENCH_SNAKE_COMMAND ?? 'shifter true';
+
 function workflowYaml(name) {
+  if (SHAPE === 'snake') return snakeWorkflowYaml({ name, fanout: FANOUT, chain: CHAIN, image: IMAGE });
   const lines = [`version: 1`, `name: ${name}`, `profile: { base: slurm, siteFileSystems: [/sfglobal] }`, `defaults: { account: m1234, qos: regular, time: "00:05:00" }`, `images: { box: "${IMAGE}" }`, `jobs:`];
   if (SHAPE === 'snake') {
     lines.push(`  root: { image: box, command: "true" }`);
@@ -55,29 +68,75 @@ function floorScript(name) {
   return { script: s.join('\n') + '\n', files };
 }
 
-const rows = [];
-const samples = { floor: [], sf: [] };
-const calls = {};
-for (let r = 0; r < RUNS; r++) {
-  const floor = floorScript(`floor${r}`);
-  for (const [n, text] of Object.entries(floor.files)) write(env, join(dir, `floor-job.${n}.sh`), text, 0o755);
-  write(env, join(dir, 'floor.sh'), floor.script, 0o755);
-  resetCalls(dir);
-  samples.floor.push(asUser(env, dir, ['bash', 'floor.sh'], shims).ms);
-  calls.floor = countCalls(dir);
+/** Waits (up to BENCH_WAIT_READY s, default 900) for three idle nodes and a controller that answers. */
+function clusterReady() {
+  const end = Date.now() + Number(process.env.BENCH_WAIT_READY ?? 900) * 1000;
+  for (let waited = false; ; waited = true) {
+    const r = spawnSync('bash', ['-c', `sinfo -h -o '%T %D'; scontrol ping; squeue -h | wc -l`], { encoding: 'utf8', env: { ...process.env, SLURM_CONF: env.SLURM_CONF } });
+    const lines = r.stdout.trim().split('\n');
+    if (lines[0] === 'idle 3' && /is UP/.test(r.stdout) && lines.at(-1) === '0') {
+      if (waited) stamp('cluster ready again');
+      return;
+    }
+    if (!waited) stamp(`waiting for an idle cluster: ${r.stdout.replace(/\n/g, ' | ')}`);
+    if (Date.now() > end) throw new Error(`the cluster did not become ready (want 3 idle nodes, slurmctld UP, empty queue):\n${r.stdout}${r.stderr}`);
+    spawnSync('sleep', ['5']);
+  }
+}
 
-  write(env, join(dir, 'dag.yaml'), workflowYaml(`sf${r}`));
-  resetCalls(dir);
-  samples.sf.push(asUser(env, dir, [process.execPath, join(root, 'bin/shifterflow.js'), 'run', 'dag.yaml', '--poll-ms', '250,2000'], shims).ms);
-  calls.sf = countCalls(dir);
+const stamp = (what) => console.log(`  [${new Date().toISOString()}] ${what}`);
+const rows = [];
+const samples = { floor: [], sf: [], snakemake: [] };
+const calls = {};
+const snakemake = spawnSync('bash', ['-c', 'command -v snakemake'], { encoding: 'utf8' }).stdout.trim();
+if (PEERS.includes('snakemake') && SHAPE !== 'snake') throw new Error('Snakemake runs only the snake shape');
+if (PEERS.includes('snakemake') && !snakemake) throw new Error('no snakemake on PATH: apt-get install -y snakemake');
+for (let r = 0; r < RUNS; r++) {
+  if (PEERS.includes('floor')) {
+    clusterReady();
+    const floor = floorScript(`floor${r}`);
+    for (const [n, text] of Object.entries(floor.files)) write(env, join(dir, `floor-job.${n}.sh`), text, 0o755);
+    write(env, join(dir, 'floor.sh'), floor.script, 0o755);
+    resetCalls(dir);
+    samples.floor.push(asUser(env, dir, ['bash', 'floor.sh'], shims).ms);
+    calls.floor = countCalls(dir);
+    stamp(`floor run ${r}: ${(samples.floor.at(-1) / 1000).toFixed(1)} s`);
+  }
+  if (PEERS.includes('sf')) {
+    clusterReady();
+    write(env, join(dir, 'dag.yaml'), workflowYaml(`sf${r}`));
+    resetCalls(dir);
+    samples.sf.push(asUser(env, dir, [process.execPath, join(root, 'bin/shifterflow.js'), 'run', 'dag.yaml', '--poll-ms', '250,2000'], shims).ms);
+    calls.sf = countCalls(dir);
+    stamp(`shifterflow run ${r}: ${(samples.sf.at(-1) / 1000).toFixed(1)} s`);
+  }
+  if (PEERS.includes('snakemake')) {
+    clusterReady();
+    rmSync(join(dir, 'done'), { recursive: true, force: true });
+    rmSync(join(dir, '.snakemake'), { recursive: true, force: true });
+    write(env, join(dir, 'Snakefile'), snakefile({ fanout: FANOUT, chain: CHAIN, command: SNAKE_COMMAND }));
+    resetCalls(dir);
+    const argv = [snakemake, '--slurm', '--jobs', String(2 + FANOUT + CHAIN), '--max-status-checks-per-second', '1', '--default-resources', 'slurm_account=m1234', 'slurm_partition=debug', 'runtime=5', `slurm_extra='--image ${IMAGE} --qos regular'`, '--quiet', '-s', 'Snakefile'];
+    samples.snakemake.push(asUser(env, dir, argv, shims).ms);
+    calls.snakemake = countCalls(dir);
+    stamp(`snakemake run ${r}: ${(samples.snakemake.at(-1) / 1000).toFixed(1)} s`);
+  }
 }
 const { stats } = await import('./lib.mjs');
-const floor = stats(samples.floor);
-const sf = stats(samples.sf);
-rows.push([`hand-written sbatch chain (floor)`, floor], [`shifterflow run`, sf]);
 const jobs = SHAPE === 'snake' ? 2 + FANOUT + CHAIN : 1 + CHAIN;
 console.log(`shape ${SHAPE}: ${SHAPE === 'snake' ? `root -> ${FANOUT} -> join -> ${CHAIN}-chain (${jobs} jobs)` : `${FANOUT}-task array -> ${CHAIN}-job chain (${jobs} job templates)`}; cluster: 3 nodes`);
-report('P3 real Slurm', rows, [{ label: 'shifterflow / floor', value: sf.median / floor.median, target: '<= 1.1x', ok: (v) => v <= 1.1 }]);
-console.log(`  Slurm calls, floor:       ${JSON.stringify(calls.floor)}`);
+const floor = samples.floor.length ? stats(samples.floor) : undefined;
+const sf = samples.sf.length ? stats(samples.sf) : undefined;
+const sm = samples.snakemake.length ? stats(samples.snakemake) : undefined;
+if (floor) rows.push([`hand-written sbatch chain (floor)`, floor]);
+if (sf) rows.push([`shifterflow run`, sf]);
+if (sm) rows.push([`snakemake --slurm (7.21)`, sm]);
+const ratios = [];
+if (sf && floor) ratios.push({ label: 'shifterflow / floor', value: sf.median / floor.median, target: '<= 1.1x', ok: (v) => v <= 1.1 });
+if (sf && sm) ratios.push({ label: 'snakemake / shifterflow', value: sm.median / sf.median, target: '>= 8x', ok: (v) => v >= 8 });
+if (sm && floor) ratios.push({ label: 'snakemake / floor', value: sm.median / floor.median });
+report('P3 real Slurm', rows, ratios);
+if (calls.floor) console.log(`  Slurm calls, floor:       ${JSON.stringify(calls.floor)}`);
 // Every poll makes exactly one sacct call, so sacct counts the polls.
-console.log(`  Slurm calls, shifterflow: ${JSON.stringify(calls.sf)}: sbatch ${calls.sf.sbatch} for ${jobs} job templates; ${((calls.sf.squeue + calls.sf.sacct) / Math.max(1, calls.sf.sacct)).toFixed(2)} queries per poll over ${calls.sf.sacct} polls in ${(sf.median / 1000).toFixed(0)} s`);
+if (calls.sf) console.log(`  Slurm calls, shifterflow: ${JSON.stringify(calls.sf)}: sbatch ${calls.sf.sbatch} for ${jobs} job templates; ${((calls.sf.squeue + calls.sf.sacct) / Math.max(1, calls.sf.sacct)).toFixed(2)} queries per poll over ${calls.sf.sacct} polls in ${(sf.median / 1000).toFixed(0)} s`);
+if (calls.snakemake) console.log(`  Slurm calls, snakemake:   ${JSON.stringify(calls.snakemake)} (one sacct per active job per status sweep)`);
