@@ -62,8 +62,9 @@ export function spawnAsUser(c: Cluster, cwd: string, args: string[]) {
 }
 
 export function slurm(c: Cluster, argv: string[]): string {
-  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: { ...process.env, SLURM_CONF: c.env.SLURM_CONF } });
-  if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
+  // Accounting of a busy test cluster (benchmarks leave thousands of jobs) can be large.
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: { ...process.env, SLURM_CONF: c.env.SLURM_CONF }, maxBuffer: 256 << 20 });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${r.error?.message ?? ''} ${r.stderr}`);
   return r.stdout;
 }
 
