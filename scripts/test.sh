@@ -31,8 +31,8 @@ status=0
 npx mocha 2>&1 | tee "$log" || status=$?
 node test/extension/run-host-tests.mjs 2>&1 | tee -a "$log" || status=$?
 # One closing line for CI over both runs (mocha prints "N passing" / "N failing" per run).
-passed=$(grep -Eo '^ +[0-9]+ passing' "$log" | awk '{s+=$1} END {print s+0}')
-failed=$(grep -Eo '^ +[0-9]+ failing' "$log" | awk '{s+=$1} END {print s+0}')
+passed=$({ grep -Eo '^ +[0-9]+ passing' "$log" || true; } | awk '{s+=$1} END {print s+0}')
+failed=$({ grep -Eo '^ +[0-9]+ failing' "$log" || true; } | awk '{s+=$1} END {print s+0}')
 rm -f "$log"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] || status=1
