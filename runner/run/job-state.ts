@@ -23,3 +23,14 @@ export function parseState(text: string): JobState {
   const full = all.find((s) => s === word || (word.length >= 8 && s.startsWith(word)));
   return (full as JobState | undefined) ?? 'UNKNOWN';
 }
+
+/**
+ * A job's state from its tasks' (one, or one per array index; `expected` of them in all): COMPLETED
+ * only when every task is; the first other final state when all ended; RUNNING while some task runs
+ * or already ended; PENDING before that.
+ */
+export function aggregateState(states: readonly JobState[], expected: number): JobState {
+  if (states.length >= expected && states.every(isFinal)) return states.find((s) => s !== 'COMPLETED') ?? 'COMPLETED';
+  if (states.some((s) => s === 'RUNNING' || s === 'COMPLETING' || isFinal(s))) return 'RUNNING';
+  return 'PENDING';
+}

@@ -2,7 +2,7 @@
 // of its tasks (one, or one per array index). Pure bookkeeping: no processes, no I/O.
 
 import type { TaskStatus } from './executor';
-import { isFinal, type JobState } from './job-state';
+import { aggregateState, type JobState } from './job-state';
 
 export interface TrackedJob {
   key: string;
@@ -21,13 +21,9 @@ export interface TrackedJob {
 
 const TASK = (s: TaskStatus) => s.arrayIndex ?? -1;
 
-/** The job's state from its tasks: COMPLETED only when every task is; an array still going is RUNNING. */
+/** The job's state from its tasks' (see aggregateState). */
 export function jobState(job: TrackedJob): JobState {
-  const states = [...job.tasks.values()].map((t) => t.state);
-  const allFinal = states.length >= (job.arraySize ?? 1) && states.every(isFinal);
-  if (allFinal) return states.find((s) => s !== 'COMPLETED') ?? 'COMPLETED';
-  if (states.some((s) => s === 'RUNNING' || s === 'COMPLETING' || isFinal(s))) return 'RUNNING';
-  return 'PENDING';
+  return aggregateState([...job.tasks.values()].map((t) => t.state), job.arraySize ?? 1);
 }
 
 /** Applies a poll's rows; returns the rows that changed something (to journal and show). */

@@ -2,7 +2,7 @@
 // `status`, `runs`, the report and the VS Code Runs view all read runs through this.
 
 import type { RunEvent, RunStatus } from './events';
-import { isFinal, type JobState } from './job-state';
+import { aggregateState, type JobState } from './job-state';
 
 export interface JobSummary {
   key: string;
@@ -48,7 +48,7 @@ export function summarize(events: RunEvent[]): RunSummary | undefined {
       const at = j.tasks.findIndex((t) => t.index === e.arrayIndex);
       if (at >= 0) j.tasks[at] = task;
       else j.tasks.push(task);
-      j.state = overall(j);
+      j.state = aggregateState(j.tasks.map((t) => t.state), j.arraySize ?? 1);
       j.exitCode = j.tasks.find((t) => t.exitCode !== undefined && t.exitCode !== 0)?.exitCode ?? j.tasks[0]?.exitCode;
     } else if (e.type === 'run-finished') {
       status = e.status;
@@ -56,11 +56,4 @@ export function summarize(events: RunEvent[]): RunSummary | undefined {
     }
   }
   return { runId: started.runId, workflow: started.workflow, file: started.file, executor: started.executor, profile: started.profile, startedAt: started.time, status, finishedAt, jobs: [...jobs.values()] };
-}
-
-function overall(j: JobSummary): JobState {
-  const states = j.tasks.map((t) => t.state);
-  if (states.length >= (j.arraySize ?? 1) && states.every(isFinal)) return states.find((s) => s !== 'COMPLETED') ?? 'COMPLETED';
-  if (states.some((s) => s === 'RUNNING' || isFinal(s))) return 'RUNNING';
-  return 'PENDING';
 }
