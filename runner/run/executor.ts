@@ -56,6 +56,12 @@ export interface Executor {
   /** ONE query for every listed id; rows for array tasks carry their index. */
   poll(externalIds: string[]): Promise<TaskStatus[]>;
   cancel(externalIds: string[]): Promise<void>;
+  /**
+   * Why a failed job's step never started when the cluster, not the job, is to blame (srun could not
+   * reach the controller), read from the failed tasks' stderr files; undefined when the job itself
+   * failed. The run resubmits such a job without spending the user's retries.
+   */
+  launchFailure?(stderrPaths: string[]): Promise<string | undefined>;
   /** The external id of a submission already made with this comment, if the executor still knows it. */
   findByComment(comment: string): Promise<string | undefined>;
   /** Releases what the executor holds (child processes, timers). */

@@ -11,6 +11,8 @@ export interface TrackedJob {
   attempt: number;
   /** Attempts spent on failures the retry policy allowed (a dependent re-linked after a retry does not count). */
   retriesUsed: number;
+  /** Resubmissions after the cluster kept the job's step from starting (not the user's retries). */
+  launchRetriesUsed: number;
   externalId?: string;
   tasks: Map<number, TaskStatus>;
   /** Array size, or undefined for a plain job. */

@@ -58,7 +58,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
   try {
     const order: TrackedJob[] = o.plan.jobs.map((j) => {
       const r = o.rendered.find((x) => x.key === j.key)!;
-      return { key: j.key, needs: j.needs, cacheKey: r.cacheKey, attempt: 0, retriesUsed: 0, tasks: new Map(), arraySize: j.array?.size };
+      return { key: j.key, needs: j.needs, cacheKey: r.cacheKey, attempt: 0, retriesUsed: 0, launchRetriesUsed: 0, tasks: new Map(), arraySize: j.array?.size };
     });
     const jobs = new Map(order.map((j) => [j.key, j]));
     restore(jobs, past);
@@ -105,18 +105,23 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
     for (const j of active) {
       const state = jobState(j);
       if (!isFinal(state)) continue;
-      if (state !== 'COMPLETED' && retryAllowed(o, j, state)) {
+      const launch = state === 'FAILED' && j.launchRetriesUsed < LAUNCH_RETRIES ? await o.executor.launchFailure?.(failedStderrPaths(o, j)) : undefined;
+      if (launch) {
+        j.launchRetriesUsed++;
+        emit(event('message', { level: 'warning', text: `${j.key} failed before its command ran (${launch}); resubmitting it (launch retry ${j.launchRetriesUsed} of ${LAUNCH_RETRIES}; the job's own retries are not used)` }));
+      } else if (state !== 'COMPLETED' && retryAllowed(o, j, state)) {
         j.retriesUsed++;
         emit(event('message', { level: 'warning', text: `${j.key} ended ${state}; retrying (${j.retriesUsed} of ${retryPolicy(o, j.key)!.attempts})` }));
-        await submit(o, jobs, j, emit);
-        for (const d of dependentsOf(j.key, order)) {
-          if (d.externalId && !isFinal(jobState(d))) await o.executor.cancel([d.externalId]);
-          await submit(o, jobs, d, emit);
-        }
-        interval = min;
+      } else {
+        j.settled = state;
         continue;
       }
-      j.settled = state;
+      await submit(o, jobs, j, emit);
+      for (const d of dependentsOf(j.key, order)) {
+        if (d.externalId && !isFinal(jobState(d))) await o.executor.cancel([d.externalId]);
+        await submit(o, jobs, d, emit);
+      }
+      interval = min;
     }
     if (order.every((j) => j.settled)) {
       const failed = order.some((j) => j.settled !== 'COMPLETED');
@@ -135,6 +140,25 @@ async function finish(o: RunOptions, jobs: Map<string, TrackedJob>, emit: Emit, 
   const summary = summarize(events);
   if (summary) writeFileSync(o.dir.report, renderReport(summary, events), { mode: 0o600 });
   return status;
+}
+
+/**
+ * Resubmissions of a job whose step never started because srun could not reach the controller
+ * (Executor.launchFailure): bounded, so a cluster that stays broken still ends the run.
+ */
+export const LAUNCH_RETRIES = 2;
+
+/** The stderr files of the job's failed tasks (a few: one explained failure is enough). */
+function failedStderrPaths(o: RunOptions, j: TrackedJob): string[] {
+  const planned = o.plan.jobs.find((p) => p.key === j.key)!;
+  const failed = [...j.tasks.values()].filter((t) => t.state === 'FAILED').slice(0, 20);
+  return failed.map((t) => logPaths(o.dir, planned.array !== undefined, j.key, j.attempt, t.arrayIndex).stderr);
+}
+
+/** Where a job attempt's output goes; `%a` (Slurm's array index) unless `arrayIndex` is given. */
+function logPaths(dir: RunDir, array: boolean, key: string, attempt: number, arrayIndex?: number): { stdout: string; stderr: string } {
+  const stem = array ? `${key}.${attempt}.${arrayIndex ?? '%a'}` : `${key}.${attempt}`;
+  return { stdout: join(dir.logs, `${stem}.out`), stderr: join(dir.logs, `${stem}.err`) };
 }
 
 function retryPolicy(o: RunOptions, key: string) {
@@ -193,6 +217,7 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
   j.tasks = new Map();
   j.settled = undefined;
   const comment = `shifterflow:${o.dir.id}:${j.key}:${j.attempt}`;
+  const logs = logPaths(o.dir, planned.array !== undefined, j.key, j.attempt);
   const deps = j.needs.map((n) => jobs.get(n)!).filter((d) => !(d.settled === 'COMPLETED' || (d.tasks.size > 0 && jobState(d) === 'COMPLETED')));
   const sub: Submission = {
     job: j.key,
@@ -201,8 +226,8 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
     comment,
     scriptPath: scriptPath(o.dir, j.key),
     dependsOn: deps.map((d) => d.externalId!),
-    stdoutPath: join(o.dir.logs, planned.array ? `${j.key}.${j.attempt}.%a.out` : `${j.key}.${j.attempt}.out`),
-    stderrPath: join(o.dir.logs, planned.array ? `${j.key}.${j.attempt}.%a.err` : `${j.key}.${j.attempt}.err`),
+    stdoutPath: logs.stdout,
+    stderrPath: logs.stderr,
     workdir: o.workdir,
   };
   // Retried by this run after a node failure or preemption: Slurm must not requeue the old job as well.

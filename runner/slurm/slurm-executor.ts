@@ -8,6 +8,7 @@ import { ExecFileRunner, describeFailure, mergeEnv, type CommandResult, type Com
 import { SlurmCommandError, SlurmSubmitError, SlurmUnavailableError, isTransientSlurmError } from './errors';
 import { assertJobIds, parseJobId } from './job-id';
 import { Backoff, DEFAULT_RETRY, realClock, type Clock, type RetryPolicy } from './retry';
+import { readTail, srunLaunchFailure } from './launch-failure';
 import { parseSacct, sacctArgv } from './sacct';
 import { parseSbatchOutput, sbatchArgv } from './sbatch';
 import { isInvalidJobIdMessage, parseSqueueComments, parseSqueueStatus, squeueCommentArgv, squeueStatusArgv } from './squeue';
@@ -165,6 +166,14 @@ export class SlurmExecutor implements Executor {
       if (/Invalid job id|already completing or completed|Job has already finished/i.test(r.stderr)) return { ok: true, value: undefined };
       throw new SlurmCommandError(`scancel failed for ${ids.join(',')}`, argv, failureText(argv, r));
     });
+  }
+
+  async launchFailure(stderrPaths: string[]): Promise<string | undefined> {
+    for (const path of stderrPaths) {
+      const line = srunLaunchFailure(readTail(path));
+      if (line) return line;
+    }
+    return undefined;
   }
 
   async findByComment(comment: string): Promise<string | undefined> {

@@ -5,6 +5,8 @@
 // long: scripts/reliability/long.sh (30 s, SF_R2_REPEAT rounds).
 
 import assert from 'node:assert/strict';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RunEvent } from '../../runner/run/events';
 import { thirtyJobs } from './workflows';
 import { checkAccounting, cluster, clusterWorkflow, clusterWorkspace, count, ctl, runDirs, settled, sleep, startRunner, unique, waitIdle, type Cluster, type Runner } from './helpers';
@@ -91,5 +93,43 @@ describe('R2: slurmctld unreachable in the middle of a run @cluster', function (
       assert.deepEqual(check.duplicates, []);
       assert.deepEqual(check.lost, []);
     }
+  });
+
+  it(`a job step launched during the outage: the job is resubmitted (not the user's retries), the run completes`, async () => {
+    // The job has its allocation before the outage; its srun starts during it. A wrapper first on the
+    // batch script's PATH holds srun back until the test opens the gate (the controller is down by
+    // then): srun gives up after MessageTimeout and the script fails before the command ran.
+    const down = Math.max(outage, 15);
+    const wf = unique('r2l');
+    const keys = ['a', 'b', 'c'];
+    const dir = clusterWorkspace(c, {
+      'wf.yaml': clusterWorkflow(wf, `jobs:
+  a: { image: workflow, command: "touch @DIR@/a-ran" }
+  b: { needs: [a], image: workflow, command: "sleep 1" }
+  c: { needs: [b], image: workflow, command: "touch @DIR@/c-done" }
+`),
+      'bin/srun': '#!/bin/sh\nuntil [ -e @DIR@/gate ]; do sleep 0.2; done\nexec /usr/bin/srun "$@"\n',
+    });
+    chmodSync(join(dir, 'bin/srun'), 0o755);
+    const runner = startRunner(c, dir, ['run', 'wf.yaml', '--json', '--poll-ms', '500,2000'], { PATH: `${dir}/bin:/usr/local/bin:/usr/bin:/bin` });
+    await until('job a running', () => events(runner).some((e) => e.type === 'job-state' && e.job === 'a' && e.state === 'RUNNING'));
+    ctl('ctld-stop');
+    writeFileSync(join(dir, 'gate'), '');
+    await sleep(down * 1000);
+    ctl('ctld-start');
+    const code = await runner.exited;
+    const launch = events(runner).filter((e): e is Extract<RunEvent, { type: 'message' }> => e.type === 'message' && e.text.startsWith('a failed before its command ran'));
+    const runId = runDirs(dir)[0];
+    const check = checkAccounting(await settled(c, wf, 5), runId, keys);
+    const history = check.jobs.filter((j) => j.comment.startsWith(`shifterflow:${runId}:`)).map((j) => `${j.comment.split(':').slice(2).join('#')} ${j.state.split(' ')[0]}`).sort();
+    console.log(`R2 (launch): slurmctld down ${down} s while job a's srun started; exit ${code}; message ${JSON.stringify(launch[0]?.text ?? '')}; accounting: ${history.join(', ')}; ${check.duplicates.length} duplicate submissions, ${check.lost.length} lost jobs`);
+    assert.equal(code, 0, runner.err() + runner.out().slice(-3000));
+    assert.equal(launch.length, 1, 'one launch retry');
+    assert.match(launch[0].text, /srun: error: Unable to (confirm allocation|create step) for job \d+: .*(Unable to contact slurm controller|Socket timed out)/);
+    assert.ok(history.includes('a#1 FAILED') && history.includes('a#2 COMPLETED'), history.join(', '));
+    assert.ok(existsSync(join(dir, 'c-done')));
+    assert.doesNotMatch(runner.err(), /at .*\.js:\d+|TypeError|Unhandled/);
+    assert.deepEqual(check.duplicates, []);
+    assert.deepEqual(check.lost, []);
   });
 });
