@@ -46,8 +46,12 @@ export interface TaskStatus {
 
 export interface Executor {
   readonly name: string;
-  /** Submits and returns the external id; must not create a duplicate when retried after a transient error. */
-  submit(submission: Submission): Promise<string>;
+  /**
+   * Submits and returns the external id; must not create a duplicate when retried after a transient
+   * error. When `interrupt` aborts (the user stopped the run) a wait between retries ends at once with
+   * a SubmissionInterrupted error; a command already started is let finish.
+   */
+  submit(submission: Submission, interrupt?: AbortSignal): Promise<string>;
   /**
    * How many submit() calls may be in flight at once (default 1). Only jobs whose dependencies already
    * have their ids are submitted side by side, so a dependency is always submitted before its dependents.
@@ -66,4 +70,15 @@ export interface Executor {
   findByComment(comment: string): Promise<string | undefined>;
   /** Releases what the executor holds (child processes, timers). */
   close(): Promise<void>;
+}
+
+/** The run was stopped while a submission waited to be retried; it may or may not have reached the scheduler. */
+export class SubmissionInterrupted extends Error {
+  constructor(
+    readonly job: string,
+    readonly comment: string,
+  ) {
+    super(`submission of ${job} was interrupted while waiting to retry; if Slurm took it all the same, its comment is "${comment}"`);
+    this.name = 'SubmissionInterrupted';
+  }
 }

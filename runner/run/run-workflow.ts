@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../plan/types';
 import { event, type RunEvent, type RunStatus } from './events';
-import type { Executor, Submission, TaskStatus } from './executor';
+import { SubmissionInterrupted, type Executor, type Submission, type TaskStatus } from './executor';
 import { applyStatuses, dependentsOf, jobState, type TrackedJob } from './job-tracker';
 import { isFinal } from './job-state';
 import { Journal, readJournal } from './journal';
@@ -76,7 +76,17 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
       const state = j.externalId ? jobState(j) : undefined;
       return !(state === 'COMPLETED' && j.tasks.size > 0) && !(state && !isFinal(state));
     });
-    await submitAll(o, jobs, toSubmit, emit);
+    // Ctrl-C while jobs are being submitted: no new submission starts, a wait between sbatch retries
+    // ends, and whatever was submitted is cancelled.
+    const interrupt = new AbortController();
+    void o.cancelled?.then(() => interrupt.abort());
+    try {
+      await submitAll(o, jobs, toSubmit, emit, interrupt.signal);
+    } catch (e) {
+      if (!interrupt.signal.aborted) throw e;
+      if (e instanceof SubmissionInterrupted) emit(event('message', { level: 'warning', text: e.message }));
+    }
+    if (interrupt.signal.aborted) return await cancelRun(o, jobs, order, emit);
     if (o.detach) return 'COMPLETED';
     return await follow(o, jobs, order, emit);
   } finally {
@@ -93,12 +103,7 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
   });
   for (;;) {
     await Promise.race([sleep(interval), o.cancelled ?? new Promise(() => undefined)]);
-    if (stop) {
-      const active = order.filter((j) => j.externalId && !isFinal(jobState(j))).map((j) => j.externalId!);
-      await o.executor.cancel(active);
-      if (active.length > 0) applyAndEmit(jobs, await o.executor.poll(active), emit);
-      return finish(o, jobs, emit, 'CANCELLED');
-    }
+    if (stop) return cancelRun(o, jobs, order, emit);
     const active = order.filter((j) => j.externalId && !j.settled);
     const changed = applyAndEmit(jobs, await o.executor.poll(active.map((j) => j.externalId!)), emit);
     interval = changed > 0 ? min : Math.min(max, Math.round(interval * 1.5));
@@ -128,6 +133,14 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
       return finish(o, jobs, emit, failed ? 'FAILED' : 'COMPLETED');
     }
   }
+}
+
+/** Cancels every job of the run that is still pending or running, then finishes it as CANCELLED. */
+async function cancelRun(o: RunOptions, jobs: Map<string, TrackedJob>, order: TrackedJob[], emit: Emit): Promise<RunStatus> {
+  const active = order.filter((j) => j.externalId && !isFinal(jobState(j))).map((j) => j.externalId!);
+  await o.executor.cancel(active);
+  if (active.length > 0) applyAndEmit(jobs, await o.executor.poll(active), emit);
+  return finish(o, jobs, emit, 'CANCELLED');
 }
 
 async function finish(o: RunOptions, jobs: Map<string, TrackedJob>, emit: Emit, status: RunStatus): Promise<RunStatus> {
@@ -175,10 +188,13 @@ function retryAllowed(o: RunOptions, j: TrackedJob, state: string): boolean {
  * once, each job only after every job it needs from the list has its id. When a submission fails, the
  * ones in flight end first and no dependent of the failed job is submitted; the first error is thrown.
  */
-async function submitAll(o: RunOptions, jobs: Map<string, TrackedJob>, list: TrackedJob[], emit: Emit): Promise<void> {
+async function submitAll(o: RunOptions, jobs: Map<string, TrackedJob>, list: TrackedJob[], emit: Emit, interrupt: AbortSignal): Promise<void> {
   const limit = Math.max(1, Math.floor(o.executor.submitConcurrency ?? 1));
   if (limit === 1) {
-    for (const j of list) await submit(o, jobs, j, emit);
+    for (const j of list) {
+      if (interrupt.aborted) return;
+      await submit(o, jobs, j, emit, interrupt);
+    }
     return;
   }
   let running = 0;
@@ -199,7 +215,7 @@ async function submitAll(o: RunOptions, jobs: Map<string, TrackedJob>, list: Tra
       Promise.all(before).then(async () => {
         await slot();
         try {
-          await submit(o, jobs, j, emit);
+          if (!interrupt.aborted) await submit(o, jobs, j, emit, interrupt);
         } finally {
           release();
         }
@@ -211,7 +227,7 @@ async function submitAll(o: RunOptions, jobs: Map<string, TrackedJob>, list: Tra
   if (failed) throw failed.reason;
 }
 
-async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJob, emit: Emit): Promise<void> {
+async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJob, emit: Emit, interrupt?: AbortSignal): Promise<void> {
   const planned = o.plan.jobs.find((p) => p.key === j.key)!;
   j.attempt++;
   j.tasks = new Map();
@@ -235,7 +251,7 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
   // On resume, look before submitting: a submission made just before a crash is found by its comment.
   // In a fresh run no job can carry this run's comment yet (the executor guards its own retries).
   const earlier = o.resuming ? await o.executor.findByComment(comment) : undefined;
-  j.externalId = earlier ?? (await o.executor.submit(sub));
+  j.externalId = earlier ?? (await o.executor.submit(sub, interrupt));
   emit(event('job-submitted', { job: j.key, attempt: j.attempt, externalId: j.externalId, cacheKey: j.cacheKey }));
 }
 

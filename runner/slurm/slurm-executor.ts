@@ -2,7 +2,7 @@
 // scancel to cancel. A controller that does not answer is retried with backoff, and a submission is
 // never repeated before squeue has shown that the first one did not get through.
 
-import type { Executor, Submission, TaskStatus } from '../run/executor';
+import { SubmissionInterrupted, type Executor, type Submission, type TaskStatus } from '../run/executor';
 import { isFinal } from '../run/job-state';
 import { ExecFileRunner, describeFailure, mergeEnv, type CommandResult, type CommandRunner } from './command-runner';
 import { SlurmCommandError, SlurmSubmitError, SlurmUnavailableError, isTransientSlurmError } from './errors';
@@ -77,10 +77,11 @@ export class SlurmExecutor implements Executor {
     return { ...this.counts };
   }
 
-  async submit(sub: Submission): Promise<string> {
+  async submit(sub: Submission, interrupt?: AbortSignal): Promise<string> {
     const argv = sbatchArgv(sub, { sbatch: this.cmd('sbatch'), cluster: this.opts.cluster, extraArgs: this.opts.sbatchArgs });
     const backoff = new Backoff(this.policy, this.clock);
     for (;;) {
+      if (interrupt?.aborted) throw new SubmissionInterrupted(sub.job, sub.comment);
       const r = await this.exec('sbatch', argv, sub.env);
       if (r.code === 0) {
         const answer = parseSbatchOutput(r.stdout);
@@ -104,7 +105,9 @@ export class SlurmExecutor implements Executor {
             message,
             backoff.attempts + 1,
           ),
+          interrupt,
         );
+        if (interrupt?.aborted) throw new SubmissionInterrupted(sub.job, sub.comment);
         const found = await this.squeueComment(sub.comment);
         if (found.ok) {
           if (found.value !== undefined) return found.value;
@@ -239,13 +242,13 @@ export class SlurmExecutor implements Executor {
     }
   }
 
-  private async waitBeforeRetry(backoff: Backoff, command: SlurmCommand, doing: string, slurmMessage: string, giveUp: () => Error): Promise<void> {
+  private async waitBeforeRetry(backoff: Backoff, command: SlurmCommand, doing: string, slurmMessage: string, giveUp: () => Error, interrupt?: AbortSignal): Promise<void> {
     const delayMs = backoff.next();
     if (delayMs === undefined) throw giveUp();
     const secs = delayMs >= 1000 ? `${Math.round(delayMs / 100) / 10} s` : `${delayMs} ms`;
     const firstLine = slurmMessage.split('\n').find((l) => l.trim()) ?? slurmMessage;
     this.opts.onRetry?.(`Slurm controller unreachable (${firstLine.trim()}); ${doing} in ${secs}`, { command, attempt: backoff.attempts, delayMs, slurmMessage });
-    await this.clock.sleep(delayMs);
+    await this.clock.sleep(delayMs, interrupt);
     if (this.abort.signal.aborted) throw new Error('the Slurm executor is closed');
   }
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunEvent } from '../../runner/run/events';
@@ -28,6 +28,11 @@ export function runIds(cwd: string): string[] {
 
 export function journal(cwd: string, id: string): RunEvent[] {
   return readFileSync(join(cwd, '.shifterflow', 'runs', id, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RunEvent);
+}
+
+/** The journal as far as it is written; [] while the run directory exists but the journal does not yet. */
+export function journalSoFar(cwd: string, id: string): RunEvent[] {
+  return existsSync(join(cwd, '.shifterflow', 'runs', id, 'journal.jsonl')) ? journal(cwd, id) : [];
 }
 
 export function submissions(events: RunEvent[], job: string): number {

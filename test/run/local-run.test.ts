@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, cliAsync, journal, localWorkflow, runIds, submissions, workspace } from './cli-helpers';
+import { cli, cliAsync, journal, journalSoFar, localWorkflow, runIds, submissions, workspace } from './cli-helpers';
 
 describe('run on the local executor', function () {
   this.timeout(60_000);
@@ -75,7 +75,7 @@ describe('run on the local executor', function () {
     const exited = new Promise<number | null>((r) => runner.on('exit', (code) => r(code)));
     for (let i = 0; i < 100; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      if (existsSync(join(ws, '.shifterflow')) && runIds(ws).length > 0 && journal(ws, runIds(ws)[0]).some((e) => e.type === 'job-state' && e.state === 'RUNNING')) break;
+      if (existsSync(join(ws, '.shifterflow')) && runIds(ws).length > 0 && journalSoFar(ws, runIds(ws)[0]).some((e) => e.type === 'job-state' && e.state === 'RUNNING')) break;
     }
     const c = cli(ws, ['cancel']);
     assert.equal(c.code, 0, c.stderr);
