@@ -18,7 +18,7 @@ interface Bar {
   end: number;
 }
 
-function bars(events: RunEvent[], now: number): Bar[] {
+function bars(events: Iterable<RunEvent>, now: number): Bar[] {
   const latest = new Map<string, Bar>();
   for (const e of events) {
     if (e.type !== 'job-state' || !e.start) continue;
@@ -32,8 +32,8 @@ function bars(events: RunEvent[], now: number): Bar[] {
 
 function timeline(items: Bar[]): string {
   if (items.length === 0) return '<p>No job has started.</p>';
-  const t0 = Math.min(...items.map((b) => b.start));
-  const span = Math.max(1, Math.max(...items.map((b) => b.end)) - t0);
+  const t0 = items.reduce((m, b) => Math.min(m, b.start), Infinity);
+  const span = Math.max(1, items.reduce((m, b) => Math.max(m, b.end), -Infinity) - t0);
   const row = 18;
   const left = 180;
   const width = 900;
@@ -79,7 +79,7 @@ function dag(summary: RunSummary): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-size="12" font-family="sans-serif"><defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z" fill="#777"/></marker></defs>${edges.join('')}${nodes.join('')}</svg>`;
 }
 
-export function renderReport(summary: RunSummary, events: RunEvent[], now = Date.now()): string {
+export function renderReport(summary: RunSummary, events: Iterable<RunEvent>, now = Date.now()): string {
   const rows = summary.jobs.map((j) => {
     const done = j.tasks.filter((t) => t.state === 'COMPLETED').length;
     return `<tr><td>${escapeHtml(j.key)}</td><td>${escapeHtml(j.externalId ?? '-')}</td><td style="color:${color(j.state)}">${escapeHtml(j.state)}</td><td>${j.attempt}</td><td>${j.exitCode ?? ''}</td><td>${j.arraySize ? `${done}/${j.arraySize}` : ''}</td><td>${escapeHtml([...new Set(j.tasks.map((t) => t.nodes).filter(Boolean))].join(', '))}</td></tr>`;

@@ -28,32 +28,46 @@ export interface RunSummary {
   jobs: JobSummary[];
 }
 
-export function summarize(events: RunEvent[]): RunSummary | undefined {
-  const started = events.find((e) => e.type === 'run-started');
-  if (!started || started.type !== 'run-started') return undefined;
-  const jobs = new Map<string, JobSummary>(started.jobs.map((j) => [j.key, { key: j.key, needs: j.needs, attempt: 0, state: 'NOT_SUBMITTED', tasks: [], arraySize: j.arraySize }]));
+/**
+ * One pass over the events (an array, or a journal read as it streams): a job's tasks are indexed as
+ * they come and its state is derived once at the end, so 10,000 array tasks cost 10,000 steps.
+ */
+export function summarize(events: Iterable<RunEvent>): RunSummary | undefined {
+  let started: Extract<RunEvent, { type: 'run-started' }> | undefined;
+  const jobs = new Map<string, JobSummary>();
+  const taskAt = new Map<string, Map<number | undefined, number>>();
   let status: RunSummary['status'] = 'RUNNING';
   let finishedAt: string | undefined;
   for (const e of events) {
-    if (e.type === 'job-submitted') {
+    if (e.type === 'run-started') {
+      if (started) continue;
+      started = e;
+      for (const j of e.jobs) jobs.set(j.key, { key: j.key, needs: j.needs, attempt: 0, state: 'NOT_SUBMITTED', tasks: [], arraySize: j.arraySize });
+    } else if (e.type === 'job-submitted') {
       const j = jobs.get(e.job);
       if (!j) continue;
       Object.assign(j, { attempt: e.attempt, externalId: e.externalId, state: 'PENDING', tasks: [], exitCode: undefined });
+      taskAt.set(j.key, new Map());
       status = 'RUNNING'; // a resumed run is going again
       finishedAt = undefined;
     } else if (e.type === 'job-state') {
       const j = jobs.get(e.job);
       if (!j || j.externalId !== e.externalId) continue;
       const task = { index: e.arrayIndex, state: e.state, exitCode: e.exitCode, nodes: e.nodes, start: e.start, end: e.end };
-      const at = j.tasks.findIndex((t) => t.index === e.arrayIndex);
-      if (at >= 0) j.tasks[at] = task;
-      else j.tasks.push(task);
-      j.state = aggregateState(j.tasks.map((t) => t.state), j.arraySize ?? 1);
-      j.exitCode = j.tasks.find((t) => t.exitCode !== undefined && t.exitCode !== 0)?.exitCode ?? j.tasks[0]?.exitCode;
+      const at = taskAt.get(j.key)!;
+      const i = at.get(e.arrayIndex);
+      if (i !== undefined) j.tasks[i] = task;
+      else at.set(e.arrayIndex, j.tasks.push(task) - 1);
     } else if (e.type === 'run-finished') {
       status = e.status;
       finishedAt = e.time;
     }
+  }
+  if (!started) return undefined;
+  for (const j of jobs.values()) {
+    if (j.tasks.length === 0) continue;
+    j.state = aggregateState(j.tasks.map((t) => t.state), j.arraySize ?? 1);
+    j.exitCode = j.tasks.find((t) => t.exitCode !== undefined && t.exitCode !== 0)?.exitCode ?? j.tasks[0]?.exitCode;
   }
   return { runId: started.runId, workflow: started.workflow, file: started.file, executor: started.executor, profile: started.profile, startedAt: started.time, status, finishedAt, jobs: [...jobs.values()] };
 }

@@ -11,7 +11,7 @@ import { event, type RunEvent, type RunStatus } from './events';
 import { SubmissionInterrupted, type Executor, type Submission, type TaskStatus } from './executor';
 import { applyStatuses, dependentsOf, jobState, type TrackedJob } from './job-tracker';
 import { isFinal } from './job-state';
-import { Journal, readJournal } from './journal';
+import { Journal, journalEvents, readJournal } from './journal';
 import type { RunDir } from './run-dir';
 import { renderReport } from './report';
 import { summarize } from './run-summary';
@@ -148,10 +148,11 @@ async function finish(o: RunOptions, jobs: Map<string, TrackedJob>, emit: Emit, 
   const ids = [...jobs.values()].map((j) => j.externalId).filter((id): id is string => id !== undefined);
   if (ids.length > 0) applyAndEmit(jobs, (await o.executor.poll(ids)).filter((r) => isFinal(r.state)), emit);
   emit(event('run-finished', { status }));
-  const events = readJournal(o.dir.journal);
-  writeTrace(o.dir, o.plan, events);
-  const summary = summarize(events);
-  if (summary) writeFileSync(o.dir.report, renderReport(summary, events), { mode: 0o600 });
+  // Read back as a stream, once per product: the journal of a big array never sits in memory whole.
+  const events = () => journalEvents(o.dir.journal);
+  writeTrace(o.dir, o.plan, events());
+  const summary = summarize(events());
+  if (summary) writeFileSync(o.dir.report, renderReport(summary, events()), { mode: 0o600 });
   return status;
 }
 
