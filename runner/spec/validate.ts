@@ -7,10 +7,11 @@ import { compareDiagnostics, hasErrors, type Diagnostic } from './diagnostic';
 import type { Finding } from './finding';
 import { buildFix } from './fixes';
 import type { Workflow } from './generated/schema-types';
-import { RULES } from './rules';
+import { jobRules } from './rules';
 import { asRecord } from './rules/rule';
-import { checkSchema } from './schema-check';
+import { checkJobSchemas } from './schema-check';
 import { WorkflowSource } from './source/workflow-source';
+import { checkWholeWorkflow, type WholeWorkflowFindings } from './whole-workflow';
 import { resolveProfile, type Profile, type ProfileName } from '../profiles/profile';
 
 export interface ValidationResult {
@@ -20,6 +21,8 @@ export interface ValidationResult {
   profile: Profile;
   /** The workflow, present when there is no error. */
   workflow?: Workflow;
+  /** The whole-workflow checks' findings, which the next validation of the file may reuse. */
+  wholeWorkflow: WholeWorkflowFindings;
 }
 
 export interface ValidateOptions {
@@ -30,8 +33,8 @@ export interface ValidateOptions {
 }
 
 export function validateText(text: string, file: string, options: ValidateOptions = {}): ValidationResult {
-  const previousSource = options.previous && options.previous.file === file ? options.previous.source : undefined;
-  const source = new WorkflowSource(text, previousSource, { split: options.split });
+  const previous = options.previous && options.previous.file === file ? options.previous : undefined;
+  const source = new WorkflowSource(text, previous?.source, { split: options.split });
   const diagnostics: Diagnostic[] = source.problems.map((p) => ({
     code: p.code,
     severity: 'error',
@@ -42,8 +45,10 @@ export function validateText(text: string, file: string, options: ValidateOption
   }));
   const value = asRecord(source.value);
   const profile = resolveProfile(value?.profile, options.profile);
-  const findings: Finding[] = checkSchema(source.value);
-  if (value) for (const rule of RULES) findings.push(...rule({ value, profile }));
+  // In the order of a from-scratch check: schema (workflow, then jobs), workflow rules, job rules.
+  const wholeWorkflow = checkWholeWorkflow(source.value, profile, previous?.wholeWorkflow);
+  const findings: Finding[] = [...wholeWorkflow.schema, ...checkJobSchemas(source.value), ...wholeWorkflow.rules];
+  if (value) findings.push(...jobRules({ value, profile }));
   for (const f of findings) {
     diagnostics.push({
       code: f.code,
@@ -56,7 +61,7 @@ export function validateText(text: string, file: string, options: ValidateOption
     });
   }
   diagnostics.sort(compareDiagnostics);
-  const result: ValidationResult = { file, source, diagnostics, profile };
+  const result: ValidationResult = { file, source, diagnostics, profile, wholeWorkflow };
   if (!hasErrors(diagnostics)) result.workflow = source.value as Workflow;
   return result;
 }

@@ -62,6 +62,9 @@ describe('workflow source: a job at a time', () => {
     assertSameAsWhole(base.replace(/\n/g, '\r\n'));
     assertSameAsWhole(base.trimEnd());
     assertSameAsWhole(base.replace('jobs:', 'jobs: # the DAG'));
+    assertSameAsWhole(base + '  __proto__:\n    image: wf\n    command: x\n');
+    // Keys like "12" come first in a JavaScript object, whatever the file's order.
+    assertSameAsWhole(base + '  12:\n    image: wf\n    command: x\n    needs: [simulate, 3]\n');
   });
 
   it('falls back to one document for flow-style jobs, several documents, or anchors across jobs', () => {

@@ -1,7 +1,8 @@
 // Every Shifter rule, in one list. Each rule lives in its own file beside this one. Rules about the
-// whole file run every time; rules about one job keep their findings per job value, which stays the
-// same object while the job's text is unchanged (see source/workflow-source.ts), and are re-run only
-// when that text or what they may read outside the job (header, profile) changed.
+// whole file are re-run when what they read changed (see ../whole-workflow.ts); rules about one job
+// keep their findings per job value, which stays the same object while the job's text is unchanged
+// (see source/workflow-source.ts), and are re-run only when that text or what they may read outside
+// the job (header, profile) changed.
 
 import type { Finding } from '../finding';
 import { cycles } from './cycles';
@@ -21,7 +22,12 @@ import { volumePaths } from './volume-paths';
 import { volumeTargets } from './volume-targets';
 import { workdir } from './workdir';
 
-const WORKFLOW_RULES: Rule[] = [imageEntries, workflowReferences, volumePaths, volumeTargets, perNodeCache, cycles, inheritedMatrixRefs, unsafeHeaderValues];
+/**
+ * Rules about the whole file. They may read the header and the profile, and of the jobs only their
+ * names, which are mappings, their `needs` and their matrix keys: whole-workflow.ts reuses their
+ * findings while those are unchanged.
+ */
+export const WORKFLOW_RULES: Rule[] = [imageEntries, workflowReferences, volumePaths, volumeTargets, perNodeCache, cycles, inheritedMatrixRefs, unsafeHeaderValues];
 
 const JOB_RULES: JobRule[] = [jobImageRefs, jobReferences, cacheAcrossSteps, jobVolumesRule, jobImage, steps, matrixRefs, taskCounts, mpi, qos, workdir, unsafeJobValues];
 
@@ -37,7 +43,8 @@ function contextKey({ value, profile }: RuleContext): string | undefined {
   }
 }
 
-const jobRules: Rule = (ctx) => {
+/** The job rules over every job, each job's findings kept while its value and the header are the same. */
+export const jobRules: Rule = (ctx) => {
   const context = contextKey(ctx);
   const findings: Finding[] = [];
   for (const entry of jobsOf(ctx.value)) {
@@ -46,11 +53,9 @@ const jobRules: Rule = (ctx) => {
       cached = { context, findings: JOB_RULES.flatMap((rule) => rule(ctx, entry)) };
       byJob.set(entry.job, cached);
     }
-    findings.push(...cached.findings);
+    if (cached.findings.length > 0) findings.push(...cached.findings);
   }
   // A setting in defaults that is wrong for several jobs is reported once, where it is written.
   const inJobs = findings.filter((f) => f.path[0] === 'jobs');
   return [...inJobs, ...oncePerPath(findings.filter((f) => f.path[0] !== 'jobs'))];
 };
-
-export const RULES: Rule[] = [...WORKFLOW_RULES, jobRules];

@@ -4,6 +4,7 @@
 
 import type { Finding, JsonPath } from '../finding';
 import type { Profile } from '../../profiles/profile';
+import { jobList } from '../job-list';
 import jobSchema from '../../../schemas/job.schema.json';
 
 export interface RuleContext {
@@ -40,6 +41,8 @@ export interface JobEntry {
 }
 
 const jobEntries = new WeakMap<object, readonly JobEntry[]>();
+/** Each job's entry, kept while the job value is (an edit elsewhere in the file leaves it alone). */
+const entryOfJob = new WeakMap<object, JobEntry>();
 
 /** The jobs that are mappings, once per workflow value (every rule walks them; a file may hold thousands). */
 export function jobsOf(value: Record<string, unknown>): readonly JobEntry[] {
@@ -48,9 +51,18 @@ export function jobsOf(value: Record<string, unknown>): readonly JobEntry[] {
   let out = jobEntries.get(jobs);
   if (!out) {
     const entries: JobEntry[] = [];
-    for (const [name, job] of Object.entries(jobs)) {
-      const j = asRecord(job);
-      if (j) entries.push({ name, job: j, path: ['jobs', name] });
+    const { names, values } = jobList(jobs);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      const j = asRecord(values[i]);
+      if (!j) continue;
+      // A YAML alias can give one job value two names: the entry must have this one.
+      let entry = entryOfJob.get(j);
+      if (entry?.name !== name) {
+        entry = { name, job: j, path: ['jobs', name] };
+        entryOfJob.set(j, entry);
+      }
+      entries.push(entry);
     }
     out = entries;
     jobEntries.set(jobs, out);

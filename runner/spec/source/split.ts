@@ -33,9 +33,12 @@ export interface Split {
   /** 0-based line of the first chunk. */
   firstLine: number;
   chunks: JobChunk[];
+  /** Where the jobs block ends (the text's length when nothing follows it) and the jobs' indentation: what re-splitting after an edit needs (split-edit.ts). */
+  blockEnd: number;
+  indent: number;
 }
 
-export const noSplit = (text: string): Split => ({ header: text, keptFrom: text.length, removedAt: text.length, removedLength: 0, firstLine: 0, chunks: [] });
+export const noSplit = (text: string): Split => ({ header: text, keptFrom: text.length, removedAt: text.length, removedLength: 0, firstLine: 0, chunks: [], blockEnd: text.length, indent: 0 });
 
 /** A line that starts with content at column 0 (not blank, not a comment). */
 const COLUMN_ZERO = /^[^ \r\n#]/gm;
@@ -92,16 +95,19 @@ export function splitWorkflow(text: string): Split {
   const firstLine = countNewlines(text, 0, firstStart);
   if (jobsBlockEnd === text.length) {
     // Nothing after the jobs: the header is what comes before them.
-    return { header: text.slice(0, firstStart), keptFrom: firstStart, removedAt: firstStart, removedLength: text.length - firstStart, firstLine, chunks };
+    return { header: text.slice(0, firstStart), keptFrom: firstStart, removedAt: firstStart, removedLength: text.length - firstStart, firstLine, chunks, blockEnd: jobsBlockEnd, indent };
   }
-  const kept = '\n'.repeat(countNewlines(text, firstStart, jobsBlockEnd));
+  return { ...headerAround(text, firstStart, jobsBlockEnd, countNewlines(text, firstStart, jobsBlockEnd)), firstLine, chunks, blockEnd: jobsBlockEnd, indent };
+}
+
+/** The header of a file where something follows the jobs block: the block's lines are kept empty. */
+export function headerAround(text: string, firstStart: number, blockEnd: number, blockLines: number): Pick<Split, 'header' | 'keptFrom' | 'removedAt' | 'removedLength'> {
+  const kept = '\n'.repeat(blockLines);
   return {
-    header: text.slice(0, firstStart) + kept + text.slice(jobsBlockEnd),
+    header: text.slice(0, firstStart) + kept + text.slice(blockEnd),
     keptFrom: firstStart,
     removedAt: firstStart + kept.length,
-    removedLength: jobsBlockEnd - firstStart - kept.length,
-    firstLine,
-    chunks,
+    removedLength: blockEnd - firstStart - kept.length,
   };
 }
 

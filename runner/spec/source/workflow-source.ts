@@ -5,8 +5,13 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import type { Position, Range } from '../diagnostic';
 import type { Anchor, JsonPath } from '../finding';
+import { recordJobList } from '../job-list';
 import { parsePart, type Part } from './part';
-import { noSplit, splitWorkflow } from './split';
+import { noSplit, splitWorkflow, type Split } from './split';
+import { splitEdited } from './split-edit';
+
+/** The prefix of every job part; shared, as there is one part per job. */
+const JOBS: JsonPath = ['jobs'];
 
 interface Placed {
   part: Part;
@@ -33,10 +38,12 @@ export class WorkflowSource {
   private readonly jobs = new Map<string, Placed>();
   /** The parts of this version, header first: the next version reuses those whose text it still has. */
   readonly parts: Part[];
+  /** How this version was split: the next version re-splits only the lines its edit touched. */
+  private readonly split: Split;
 
   /** `split: false` parses the text as one document: slower, and the reference the split must match. */
   constructor(readonly text: string, previous?: WorkflowSource, options: { split?: boolean } = {}) {
-    let split = options.split === false ? noSplit(text) : splitWorkflow(text);
+    let split = options.split === false ? noSplit(text) : previous ? splitEdited(previous.text, previous.split, text) : splitWorkflow(text);
     const reuse = reuser(previous?.parts ?? [], 1);
     let parts = split.chunks.map((c) => reuse(c.text));
     if (parts.some((p) => p.foreignAlias)) {
@@ -45,6 +52,7 @@ export class WorkflowSource {
     }
     const headerPart = reuser(previous?.parts.slice(0, 1) ?? [], 0)(split.header);
     this.parts = [headerPart, ...parts];
+    this.split = split;
     this.header = { part: headerPart, offset: 0, line: 0, prefix: [] };
     this.headerShift = { from: split.keptFrom, at: split.removedAt, by: split.removedLength };
     this.problems = headerPart.problems.map((p) => this.positionProblem(this.header, p));
@@ -52,15 +60,17 @@ export class WorkflowSource {
     let value = headerPart.value;
     if (split.chunks.length > 0) {
       const jobs: Record<string, unknown> = {};
+      const names: string[] = [];
+      const values: unknown[] = [];
       let line = split.firstLine;
       split.chunks.forEach((chunk, k) => {
         const part = parts[k];
-        const placed: Placed = { part, offset: chunk.start, line, prefix: ['jobs'] };
+        const placed: Placed = { part, offset: chunk.start, line, prefix: JOBS };
         line += part.lineCount;
         for (const p of part.problems) this.problems.push(this.positionProblem(placed, p));
         const v = part.value;
         if (v === null || typeof v !== 'object' || Array.isArray(v)) return;
-        for (const [name, job] of Object.entries(v)) {
+        for (const name of Object.keys(v)) {
           if (this.jobs.has(name)) {
             this.problems.push({
               code: 'SF005',
@@ -70,10 +80,16 @@ export class WorkflowSource {
             });
             continue;
           }
-          jobs[name] = job;
+          const job = (v as Record<string, unknown>)[name];
+          // `jobs.__proto__ = job` would set the prototype: a job of that name is an own key, as js-yaml makes it.
+          if (name === '__proto__') Object.defineProperty(jobs, name, { value: job, enumerable: true, writable: true, configurable: true });
+          else jobs[name] = job;
+          names.push(name);
+          values.push(job);
           this.jobs.set(name, placed);
         }
       });
+      recordJobList(jobs, names, values);
       const header = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
       value = { ...header, jobs };
     }
@@ -129,7 +145,7 @@ export class WorkflowSource {
     const clampedEnd = Math.min(p.end, placed.part.text.length);
     const start = this.position(placed, Math.min(p.start, placed.part.text.length));
     const end = this.position(placed, Math.max(clampedEnd, Math.min(p.start, placed.part.text.length)));
-    return { code: p.code, message: p.message, range: { start, end }, path: placed.prefix };
+    return { code: p.code, message: p.message, range: { start, end }, path: [...placed.prefix] };
   }
 
   private pointRange(placed: Placed, local: number): Range {
@@ -192,8 +208,9 @@ function reuser(previous: Part[], from: number): (text: string) => Part {
   let next = from;
   let byText: Map<string, Part> | undefined;
   return (text) => {
-    for (const k of [next, next + 1]) {
-      if (k < previous.length && previous[k].text === text) {
+    // Two tries without allocating: this runs once per job of the file on every keystroke.
+    for (let k = next; k <= next + 1 && k < previous.length; k++) {
+      if (previous[k].text === text) {
         next = k + 1;
         return previous[k];
       }
