@@ -15,7 +15,10 @@ execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 
 const esbuild = await import('esbuild');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', legalComments: 'none' };
 const builds = [
-  esbuild.build({ ...common, entryPoints: [join(root, 'runner/cli/main.ts')], outfile: join(root, 'dist/cli.js') }),
+  // Minified: half the size, less to read, compile or load from the code cache at every start (bench
+  // P2: -4 ms without the cache, -2 ms with it); dist/cli.js.map maps it back, with
+  // NODE_OPTIONS=--enable-source-maps.
+  esbuild.build({ ...common, minify: true, entryPoints: [join(root, 'runner/cli/main.ts')], outfile: join(root, 'dist/cli.js') }),
   // The local executor's runtime: `srun` and `shifter` for batch scripts run on this machine.
   esbuild.build({ ...common, entryPoints: [join(root, 'runner/local/srun-main.ts')], outfile: join(root, 'dist/local-srun.js') }),
   esbuild.build({ ...common, entryPoints: [join(root, 'runner/local/shifter-main.ts')], outfile: join(root, 'dist/local-shifter.js') }),

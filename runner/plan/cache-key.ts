@@ -2,8 +2,12 @@
 // script (which never holds dependency job ids: those are sbatch arguments), with its per-run
 // `--output`/`--error` lines taken out, the image references and the declared inputs.
 
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import type { PlannedJob } from './types';
+
+// node:crypto (and the streams it pulls in) is loaded on first use: `render` without --out and
+// `validate` never need it, and loading it costs a cold start ~2 ms (bench P2).
+let crypto: typeof Crypto | undefined;
 
 const KEY_VERSION = 'shifterflow-cache-key/1';
 
@@ -17,5 +21,6 @@ export function cacheKey(job: PlannedJob, renderedScript: string): string {
     images: [...job.images].sort(),
     inputs: [...job.inputs].sort(),
   };
-  return createHash('sha256').update(JSON.stringify(payload)).digest('hex');
+  crypto ??= require('node:crypto') as typeof Crypto;
+  return crypto.createHash('sha256').update(JSON.stringify(payload)).digest('hex');
 }
