@@ -2,8 +2,8 @@
 // (node only, from /proc/PID/status VmHWM and /proc/PID/stat utime+stime sampled every 0.5 s, over
 // the run's wall time) while it follows BENCH_TASKS (default 10,000) array tasks to the end on the
 // test cluster, with /usr/bin/time -v's figures (which include the sbatch/sacct children) alongside.
-// The cluster's MaxArraySize is 1001, so the tasks are BENCH_TASKS/BENCH_ARRAY (default 1,000) matrix
-// jobs, each one job array. Each task runs plain `true`: the jobs use the shared qos (so the script is
+// The tasks are BENCH_TASKS/BENCH_ARRAY (default 10,000: one array) matrix jobs, each one job array
+// (the test cluster allows MaxArraySize=10001, MaxJobCount=50000). Each task runs plain `true`: the jobs use the shared qos (so the script is
 // `shifter true`, no srun) and a `shifter` shim first on PATH (exported to the jobs) exec's its
 // arguments, so no container starts: the point is the runner, not the cluster's task throughput.
 // Also prints the Slurm calls (counted by PATH shims) and the polls.
@@ -14,7 +14,7 @@ import { clusterEnv, countCalls, resetCalls, slurmShims, workspace, write } from
 import { root } from './lib.mjs';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 10000);
-const ARRAY = Number(process.env.BENCH_ARRAY ?? 1000);
+const ARRAY = Number(process.env.BENCH_ARRAY ?? 10000);
 const POLL = process.env.BENCH_POLL_MS; // default: shifterflow's own
 const env = clusterEnv();
 const dir = workspace(env, 'p6');

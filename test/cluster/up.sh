@@ -149,6 +149,9 @@ SlurmdParameters=config_overrides
 SchedulerType=sched/backfill
 SchedulerParameters=batch_sched_delay=0,sched_min_interval=0,bf_interval=1
 MinJobAge=300
+# Room for a 10,000-task array (bench/p6-follow.mjs) while finished records wait out MinJobAge.
+MaxJobCount=50000
+MaxArraySize=10001
 KillWait=5
 InactiveLimit=0
 SlurmdTimeout=60
