@@ -16,18 +16,47 @@ interface Bar {
   state: string;
   start: number;
   end: number;
+  /** Hover text when it is not just "label: state, duration". */
+  title?: string;
+}
+
+/** An array attempt with more tasks than this is one bar (its span, counts by state), not one row per task. */
+export const TIMELINE_TASK_ROWS = 200;
+
+interface TaskBar extends Bar {
+  group: string;
 }
 
 function bars(events: Iterable<RunEvent>, now: number): Bar[] {
-  const latest = new Map<string, Bar>();
+  const latest = new Map<string, TaskBar>();
   for (const e of events) {
     if (e.type !== 'job-state' || !e.start) continue;
     const label = `${e.job}${e.arrayIndex !== undefined ? `[${e.arrayIndex}]` : ''}${e.attempt > 1 ? ` #${e.attempt}` : ''}`;
     const start = Date.parse(e.start);
     const end = e.end ? Date.parse(e.end) : now;
-    if (Number.isFinite(start)) latest.set(label, { label, state: e.state, start, end: Math.max(end, start) });
+    if (Number.isFinite(start)) latest.set(label, { label, state: e.state, start, end: Math.max(end, start), group: `${e.job}${e.attempt > 1 ? ` #${e.attempt}` : ''}` });
   }
-  return [...latest.values()].sort((a, b) => a.start - b.start || a.label.localeCompare(b.label));
+  const groups = new Map<string, TaskBar[]>();
+  for (const b of latest.values()) {
+    const g = groups.get(b.group);
+    if (g) g.push(b);
+    else groups.set(b.group, [b]);
+  }
+  const out: Bar[] = [];
+  for (const [group, tasks] of groups) {
+    if (tasks.length <= TIMELINE_TASK_ROWS) {
+      out.push(...tasks.map(({ label, state, start, end }) => ({ label, state, start, end })));
+      continue;
+    }
+    const counts = new Map<string, number>();
+    for (const t of tasks) counts.set(t.state, (counts.get(t.state) ?? 0) + 1);
+    const start = tasks.reduce((m, t) => Math.min(m, t.start), Infinity);
+    const end = tasks.reduce((m, t) => Math.max(m, t.end), -Infinity);
+    const state = [...counts.keys()].find((k) => k !== 'COMPLETED') ?? 'COMPLETED';
+    const label = `${group} (${tasks.length} tasks)`;
+    out.push({ label, state, start, end, title: `${label}: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}, ${((end - start) / 1000).toFixed(1)} s from the first start to the last end` });
+  }
+  return out.sort((a, b) => a.start - b.start || a.label.localeCompare(b.label));
 }
 
 function timeline(items: Bar[]): string {
@@ -41,7 +70,7 @@ function timeline(items: Bar[]): string {
     const x = left + ((b.start - t0) / span) * (width - left - 10);
     const w = Math.max(2, ((b.end - b.start) / span) * (width - left - 10));
     const y = 20 + i * row;
-    return `<text x="4" y="${y + 12}">${escapeHtml(b.label)}</text><rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${row - 4}" fill="${color(b.state)}"><title>${escapeHtml(`${b.label}: ${b.state}, ${((b.end - b.start) / 1000).toFixed(1)} s`)}</title></rect>`;
+    return `<text x="4" y="${y + 12}">${escapeHtml(b.label)}</text><rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${row - 4}" fill="${color(b.state)}"><title>${escapeHtml(b.title ?? `${b.label}: ${b.state}, ${((b.end - b.start) / 1000).toFixed(1)} s`)}</title></rect>`;
   });
   const height = 30 + items.length * row;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-size="11" font-family="sans-serif"><text x="${left}" y="12">0 s</text><text x="${width - 60}" y="12">${(span / 1000).toFixed(1)} s</text>${rows.join('')}</svg>`;

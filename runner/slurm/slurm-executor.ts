@@ -9,7 +9,7 @@ import { SlurmCommandError, SlurmSubmitError, SlurmUnavailableError, isTransient
 import { assertJobIds, parseJobId } from './job-id';
 import { Backoff, DEFAULT_RETRY, realClock, type Clock, type RetryPolicy } from './retry';
 import { readTail, srunLaunchFailure } from './launch-failure';
-import { parseSacct, sacctArgv } from './sacct';
+import { parseSacct, sacctArgv, type SacctMemo } from './sacct';
 import { parseSbatchOutput, sbatchArgv } from './sbatch';
 import { isInvalidJobIdMessage, parseSqueueComments, parseSqueueStatus, squeueCommentArgv, squeueStatusArgv } from './squeue';
 
@@ -64,6 +64,8 @@ export class SlurmExecutor implements Executor {
   private noAccounting = false;
   /** When this executor submitted each job: accounting learns of a job a moment after sbatch. */
   private readonly submittedAt = new Map<string, number>();
+  /** Last poll's sacct lines: an unchanged line is not parsed again. */
+  private readonly sacctMemo: SacctMemo = new Map();
 
   constructor(private readonly opts: SlurmExecutorOptions = {}) {
     this.runner = opts.runner ?? new ExecFileRunner();
@@ -127,7 +129,7 @@ export class SlurmExecutor implements Executor {
       if (!this.noAccounting) {
         const argv = sacctArgv(ids, { sacct: this.cmd('sacct'), cluster: this.opts.cluster });
         const r = await this.exec('sacct', argv, undefined, true);
-        if (r.code === 0) statuses = parseSacct(r.stdout);
+        if (r.code === 0) statuses = parseSacct(r.stdout, this.sacctMemo);
         else if (!isTransient(r) && /accounting storage is disabled|not running a supported accounting_storage plugin/i.test(r.stderr)) this.noAccounting = true;
         // Any other sacct failure (slurmdbd down): squeue answers for every job this time.
       }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunEvent } from '../../runner/run/events';
 import { journalEvents, readJournal } from '../../runner/run/journal';
-import { renderReport } from '../../runner/run/report';
+import { renderReport, TIMELINE_TASK_ROWS } from '../../runner/run/report';
 import { summarize } from '../../runner/run/run-summary';
 import { traceRows } from '../../runner/run/trace';
 import type { Plan } from '../../runner/plan/types';
@@ -76,5 +76,17 @@ describe('run summary, trace and report', () => {
     const html = renderReport(summarize(hostile)!, hostile);
     assert.doesNotMatch(html, /<img/);
     assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;/);
+  });
+
+  it(`the timeline draws an array of more than ${TIMELINE_TASK_ROWS} tasks as one bar with counts by state`, () => {
+    const big = TIMELINE_TASK_ROWS + 1;
+    const ev: RunEvent[] = [started([{ key: 'small', arraySize: 3 }, { key: 'big', arraySize: big }]), submitted('small', 1, '1'), submitted('big', 1, '2')];
+    for (let i = 0; i < 3; i++) ev.push(state('small', 1, '1', 'COMPLETED', { arrayIndex: i, start: T, end: '2026-11-22T05:00:01.000Z' }));
+    for (let i = 0; i < big; i++) ev.push(state('big', 1, '2', i === 7 ? 'FAILED' : 'COMPLETED', { arrayIndex: i, start: T, end: '2026-11-22T05:00:04.000Z' }));
+    const html = renderReport(summarize(ev)!, ev);
+    assert.match(html, /small\[0\]/);
+    assert.match(html, /small\[2\]/);
+    assert.doesNotMatch(html, /big\[/);
+    assert.match(html, new RegExp(`big \\(${big} tasks\\): ${big - 1} COMPLETED, 1 FAILED, 4.0 s from the first start to the last end`));
   });
 });
