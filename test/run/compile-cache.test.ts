@@ -99,6 +99,12 @@ describe('CLI code cache (bin/compile-cache.js)', function () {
     assert.equal(plain.code, 0, plain.stderr);
     render({ XDG_CACHE_HOME: xdg });
     assert.deepEqual(render({ XDG_CACHE_HOME: xdg }), plain);
+    // `run` (long-running) starts without it: no cache is made at its exit.
+    const ws = mkdtempSync(join(tmp, 'ws-'));
+    cpSync(HELLO, join(ws, 'hello.yaml'));
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'shifterflow.js'), 'run', 'hello.yaml'], { cwd: ws, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: xdg }, timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(cacheFiles(join(xdg, 'shifterflow', 'v8')).filter((f) => f.includes('-run-')), []);
   });
 
   it('ignores a corrupt cache file (rejected by V8, then rewritten) and a truncated or garbage one', () => {
