@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { formatDiagnostic } from '../spec/diagnostic';
 import { validateText } from '../spec/validate';
 import { isProfileName, type ProfileName } from '../profiles/profile';
@@ -43,6 +44,10 @@ function withResumeValue(argv: string[]): string[] {
 }
 
 export async function runCommand(rawArgv: string[]): Promise<number> {
+  // A runner mostly waits, for hours, on a login node shared by many users, and each poll parses a
+  // burst of short-lived objects (sacct rows): V8 would grow its young generation to tens of MB for
+  // them. Kept at its initial size (more, cheaper scavenges), peak RSS drops by ~30 MB (bench P6).
+  setFlagsFromString('--semi-space-growth-factor=1');
   const argv = withResumeValue(rawArgv);
   const { values, positionals } = parse(argv, { profile: { type: 'string' }, job: { type: 'string', multiple: true }, detach: { type: 'boolean' }, json: { type: 'boolean' }, resume: { type: 'string' }, 'poll-ms': { type: 'string' } }, RUN_USAGE);
   if (values.help) {
