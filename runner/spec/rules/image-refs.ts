@@ -82,7 +82,20 @@ function versionAndCase(ref: string, path: JsonPath): Finding[] {
       fix: { title: `Change to ${fixed}`, kind: 'replaceValue', yaml: fixed },
     });
   }
-  if (name.version === undefined && name.digest === undefined) {
+  if (name.digest !== undefined) {
+    // Shifter keeps only [A-Za-z0-9_:.+-/] of a reference: `ubuntu:22.04@sha256:…` would ask the
+    // gateway for `ubuntu:22.04sha256:…`, another image or none.
+    const tagged = name.version !== undefined ? ref.slice(0, ref.indexOf('@')) : undefined;
+    const finding: Finding = {
+      code: 'SF010',
+      message: `Image ${ref} pins a digest, which Shifter cannot pull: it drops the "@" and asks the image gateway for a different name. Name the image by a tag instead${tagged ? `: ${tagged}` : ', for example docker:ubuntu:22.04'}.`,
+      path,
+    };
+    if (tagged) finding.fix = { title: `Change to ${tagged}`, kind: 'replaceValue', yaml: tagged };
+    out.push(finding);
+    return out;
+  }
+  if (name.version === undefined) {
     out.push({
       code: 'SF011',
       message: `Image ${ref} has no version, so Shifter pulls :latest, which changes under you between runs. Pin the version you tested, for example ${ref}:1.0 (or write :latest to mean it).`,

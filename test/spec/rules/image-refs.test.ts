@@ -44,6 +44,30 @@ describe('rules: image references (SF010 SF011 SF024)', () => {
       assert.match(assertFixes(text, 'SF010'), /app: docker:myorg\/app:1\.0/);
     });
 
+    it('refuses a digest (Shifter cannot pull by digest), with the tag as the fix when there is one', () => {
+      const digest = 'sha256:' + 'ab'.repeat(32);
+      const tagged = yaml`
+        version: 1
+        name: t
+        images:
+          app: "docker:ubuntu:22.04@${digest}"
+        jobs:
+          a: { image: app, command: run }
+      `;
+      assertAt(tagged, 'SF010', '4:8');
+      assert.match(only(tagged, 'SF010').message, /pins a digest, which Shifter cannot pull.*: docker:ubuntu:22\.04\.$/);
+      assert.match(assertFixes(tagged, 'SF010'), /app: docker:ubuntu:22\.04\n/);
+      const inline = yaml`
+        version: 1
+        name: t
+        jobs:
+          b: { image: "docker:busybox@${digest}", command: run }
+      `;
+      assertAt(inline, 'SF010', '4:15');
+      assert.match(only(inline, 'SF010').message, /for example docker:ubuntu:22\.04\.$/);
+      assertNone(inline, 'SF011');
+    });
+
     it('accepts typed, untyped and private references, and aliases', () => {
       const text = yaml`
         version: 1
