@@ -76,8 +76,8 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
       const state = j.externalId ? jobState(j) : undefined;
       return !(state === 'COMPLETED' && j.tasks.size > 0) && !(state && !isFinal(state));
     });
-    // Ctrl-C while jobs are being submitted: no new submission starts, a wait between sbatch retries
-    // ends, and whatever was submitted is cancelled.
+    // Ctrl-C (o.cancelled), while jobs are being submitted or followed: no new submission starts, a
+    // wait between sbatch retries ends, and whatever was submitted is cancelled.
     const interrupt = new AbortController();
     void o.cancelled?.then(() => interrupt.abort());
     try {
@@ -88,22 +88,18 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
     }
     if (interrupt.signal.aborted) return await cancelRun(o, jobs, order, emit);
     if (o.detach) return 'COMPLETED';
-    return await follow(o, jobs, order, emit);
+    return await follow(o, jobs, order, emit, interrupt.signal);
   } finally {
     journal.close();
   }
 }
 
-async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: TrackedJob[], emit: Emit): Promise<RunStatus> {
+async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: TrackedJob[], emit: Emit, stopped: AbortSignal): Promise<RunStatus> {
   const { min, max } = o.pollMs ?? { min: 500, max: 5000 };
   let interval = min;
-  let stop = false;
-  void o.cancelled?.then(() => {
-    stop = true;
-  });
   for (;;) {
     await Promise.race([sleep(interval), o.cancelled ?? new Promise(() => undefined)]);
-    if (stop) return cancelRun(o, jobs, order, emit);
+    if (stopped.aborted) return cancelRun(o, jobs, order, emit);
     const active = order.filter((j) => j.externalId && !j.settled);
     const changed = applyAndEmit(jobs, await o.executor.poll(active.map((j) => j.externalId!)), emit);
     interval = changed > 0 ? min : Math.min(max, Math.round(interval * 1.5));

@@ -59,17 +59,19 @@ interface Row {
  * the same as last time: such a line is not split or parsed again and gives the same (read-only)
  * TaskStatus object, so a poll makes little garbage (the runner's memory, bench P6).
  */
-export type SacctMemo = Map<string, { key: string; row: Row }>;
+export interface SacctMemo {
+  lines: Map<string, { key: string; row: Row }>;
+}
 
 /** Pure: sacct's text -> one status per job or array task, in order of appearance. */
 export function parseSacct(text: string, memo?: SacctMemo): TaskStatus[] {
   const jobs = new Map<string, Row>();
   const batch = new Map<string, { code: number; signal: number }>();
-  const next: SacctMemo | undefined = memo ? new Map() : undefined;
+  const next: SacctMemo['lines'] | undefined = memo ? new Map() : undefined;
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\r$/, '');
     if (!line.trim()) continue;
-    const seen = memo?.get(line);
+    const seen = memo?.lines.get(line);
     if (seen) {
       jobs.delete(seen.key);
       jobs.set(seen.key, seen.row);
@@ -114,10 +116,7 @@ export function parseSacct(text: string, memo?: SacctMemo): TaskStatus[] {
       if (!id.pendingIndices) next?.set(line, { key: k, row });
     }
   }
-  if (memo && next) {
-    memo.clear();
-    for (const [line, entry] of next) memo.set(line, entry);
-  }
+  if (memo && next) memo.lines = next;
   const out: TaskStatus[] = [];
   for (const [k, row] of jobs) {
     const batchExit = batch.get(k);

@@ -65,7 +65,7 @@ export class SlurmExecutor implements Executor {
   /** When this executor submitted each job: accounting learns of a job a moment after sbatch. */
   private readonly submittedAt = new Map<string, number>();
   /** Last poll's sacct lines: an unchanged line is not parsed again. */
-  private readonly sacctMemo: SacctMemo = new Map();
+  private readonly sacctMemo: SacctMemo = { lines: new Map() };
 
   constructor(private readonly opts: SlurmExecutorOptions = {}) {
     this.runner = opts.runner ?? new ExecFileRunner();

@@ -4,7 +4,7 @@ import type { Submission } from '../../runner/run/executor';
 import { isTransientSlurmError } from '../../runner/slurm/errors';
 import { assertJobIds, expandArrayRange, parseJobId } from '../../runner/slurm/job-id';
 import { Backoff } from '../../runner/slurm/retry';
-import { parseExitCode, parseSacct, sacctArgv } from '../../runner/slurm/sacct';
+import { parseExitCode, parseSacct, sacctArgv, type SacctMemo } from '../../runner/slurm/sacct';
 import { parseSbatchOutput, sbatchArgv } from '../../runner/slurm/sbatch';
 import { parseDuration, parseSqueueComments, parseSqueueStatus, squeueCommentArgv, squeueStatusArgv } from '../../runner/slurm/squeue';
 import * as rec from './recorded';
@@ -113,10 +113,10 @@ describe('slurm: sacct', () => {
     const line = (i: number, state: string, exit = '0:0', end = 'Unknown') => `${900 + i}|77_${i}|${state}|${exit}|n${(i % 3) + 1}|2026-11-22T04:00:00|2026-11-22T04:00:01|${end}|5|None`;
     const poll1 = ['77_[5-9]|77_[5-9]|PENDING|0:0|None assigned|2026-11-22T04:00:00|Unknown|Unknown|0|Priority', ...[0, 1, 2, 3, 4].map((i) => line(i, 'RUNNING'))].join('\n') + '\n';
     const poll2 = [...[0, 1].map((i) => line(i, 'RUNNING')), line(2, 'COMPLETED', '0:0', '2026-11-22T04:00:09'), line(3, 'FAILED', '3:0', '2026-11-22T04:00:09'), line(4, 'RUNNING'), ...[5, 6, 7, 8, 9].map((i) => line(i, 'RUNNING'))].join('\n') + '\n';
-    const memo = new Map();
+    const memo: SacctMemo = { lines: new Map() };
     const a = parseSacct(poll1, memo);
     assert.deepEqual(a, parseSacct(poll1));
-    assert.equal(memo.size, 5, 'the pending [5-9] row is not kept');
+    assert.equal(memo.lines.size, 5, 'the pending [5-9] row is not kept');
     const b = parseSacct(poll2, memo);
     assert.deepEqual(b, parseSacct(poll2));
     const byIndex = (xs: typeof a) => new Map(xs.map((x) => [x.arrayIndex, x]));
@@ -124,9 +124,9 @@ describe('slurm: sacct', () => {
     for (const i of [0, 1, 4]) assert.equal(pb.get(i), pa.get(i), `task ${i} unchanged: same object`);
     for (const i of [2, 3]) assert.notEqual(pb.get(i), pa.get(i), `task ${i} changed: a new status`);
     assert.deepEqual([pb.get(3)!.state, pb.get(3)!.exitCode], ['FAILED', 3]);
-    assert.equal(memo.size, 10, 'the memo holds the last poll only');
+    assert.equal(memo.lines.size, 10, 'the memo holds the last poll only');
     assert.deepEqual(parseSacct('', memo), []);
-    assert.equal(memo.size, 0);
+    assert.equal(memo.lines.size, 0);
   });
 
   it('asks for every id in one query', () => {
