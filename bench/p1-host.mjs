@@ -6,9 +6,11 @@
 // yaml-language-server with the same schemas in the same host process. Needs
 // `bash test/extension/install-host.sh` once. The workspace sets shifterflow.validation.delay to 0
 // (the default 200 ms debounce would be added to every edit) and turns the file watcher off.
+// SHIFTERFLOW_BENCH_PROFILE=DIR also writes CPU profiles of the host (DIR/full.cpuprofile,
+// DIR/edit.cpuprofile; read them with `node bench/profile-summary.mjs FILE`).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { generateWorkflow } from './generate-workflow.mjs';
 import { report, root, stats } from './lib.mjs';
 
@@ -32,7 +34,7 @@ try {
     extensionDevelopmentPath: root,
     extensionTestsPath: join(root, 'test/extension/host-index.js'),
     launchArgs: [ws, '--timeout=900'],
-    extensionTestsEnv: { SHIFTERFLOW_EXTHOST_SUITE: 'bench', SHIFTERFLOW_BENCH_OUT: out, BENCH_RUNS: String(RUNS) },
+    extensionTestsEnv: { SHIFTERFLOW_EXTHOST_SUITE: 'bench', SHIFTERFLOW_BENCH_OUT: out, BENCH_RUNS: String(RUNS), ...(process.env.SHIFTERFLOW_BENCH_PROFILE ? { SHIFTERFLOW_BENCH_PROFILE: resolve(process.env.SHIFTERFLOW_BENCH_PROFILE) } : {}) },
     reuseMachineInstall: true,
   });
 } finally {

@@ -21,7 +21,7 @@ export class WorkflowCodeLensProvider implements vscode.CodeLensProvider {
     const top = toRange(result.source.locate(['jobs'], 'key'));
     lenses.push(new vscode.CodeLens(top, { title: '$(play) Run workflow', command: 'shifterflow.runWorkflow', arguments: [doc.uri] }));
     for (const name of Object.keys(jobs)) {
-      const r = toRange(result.source.locate(['jobs', name], 'key'));
+      const r = toRange(result.source.jobOutline(name)?.key ?? result.source.locate(['jobs', name], 'key'));
       lenses.push(
         new vscode.CodeLens(r, { title: '$(play) Run job', command: 'shifterflow.runJob', arguments: [doc.uri, name] }),
         new vscode.CodeLens(r, { title: 'Preview sbatch', command: 'shifterflow.previewSbatch', arguments: [doc.uri, name] }),

@@ -20,7 +20,11 @@ export class WorkflowDiagnostics implements vscode.Disposable {
   ) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.validateNow(d)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!isWorkflowDocument(e.document)) return;
+        this.documents.noteChange(e);
+        this.schedule(e.document);
+      }),
       vscode.workspace.onDidCloseTextDocument((d) => this.closed(d)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('shifterflow.profile')) for (const d of vscode.workspace.textDocuments) this.validateNow(d);

@@ -3,6 +3,7 @@
 
 import * as vscode from 'vscode';
 import type { Diagnostic as CoreDiagnostic, Range as CoreRange } from '../runner/spec/diagnostic';
+import type { TextChange } from '../runner/spec/source/text-diff';
 import type { ValidationResult } from '../runner/spec/validate';
 import { settings } from './config';
 import { core } from './core';
@@ -14,8 +15,20 @@ interface Entry {
   result: ValidationResult;
 }
 
+/** The edits made to a document since its last validation, as VS Code reported them. */
+interface Edits {
+  /** The document's version now; the chain starts at the entry's version. */
+  version: number;
+  /** The entry's text with the edits applied (as VS Code applies them to its own copy). */
+  text: string;
+  change: TextChange;
+}
+
 export class WorkflowDocuments implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
+  private readonly edits = new Map<string, Edits>();
+  /** How open documents were re-validated: from the edits VS Code reported, or from their whole text (for tests). */
+  readonly counts = { fromReportedEdits: 0, fromWholeText: 0 };
   private readonly updated = new vscode.EventEmitter<vscode.Uri>();
   /** Fired after a document's diagnostics were published (debounced while typing). */
   readonly onDidUpdate = this.updated.event;
@@ -26,7 +39,39 @@ export class WorkflowDocuments implements vscode.Disposable {
     const profile = settings.profile(doc.uri);
     const old = this.entries.get(key);
     if (old && old.version === doc.version && old.text === undefined && old.profile === profile) return old.result;
+    const edits = this.edits.get(key);
+    this.edits.delete(key);
+    // Known edits spare reading the whole text (getText joins every line: ms on a large file) and
+    // comparing it with the last one; their text must still add up to the document's length.
+    if (old && old.text === undefined && edits?.version === doc.version && edits.text.length === documentLength(doc)) {
+      this.counts.fromReportedEdits++;
+      return this.validate(key, edits.text, doc.version, profile, old, edits.change);
+    }
+    this.counts.fromWholeText++;
     return this.validate(key, doc.getText(), doc.version, profile, old);
+  }
+
+  /** Follows a change event of a validated document, so that the next validation knows what changed. */
+  noteChange(e: vscode.TextDocumentChangeEvent): void {
+    // Events without content changes (the dirty state flipped) leave the text as it is.
+    if (e.contentChanges.length === 0) return;
+    const key = e.document.uri.toString();
+    const entry = this.entries.get(key);
+    const known = this.edits.get(key);
+    // Each event raises the version by one; a gap means an event was not seen: read the text then.
+    const base = known ? { version: known.version, text: known.text, change: known.change as TextChange | undefined } : entry && entry.text === undefined ? { version: entry.version, text: entry.result.source.text, change: undefined } : undefined;
+    if (!base || base.version !== e.document.version - 1) {
+      this.edits.delete(key);
+      return;
+    }
+    let { text, change } = base;
+    // In order, each against the text the previous one left (how VS Code applies them to its copy).
+    for (const c of e.contentChanges) {
+      const step = { start: c.rangeOffset, oldEnd: c.rangeOffset + c.rangeLength, newEnd: c.rangeOffset + c.text.length };
+      text = text.slice(0, step.start) + c.text + text.slice(step.oldEnd);
+      change = change ? core.spec().composeChanges(change, step) : step;
+    }
+    this.edits.set(key, { version: e.document.version, text, change: change! });
   }
 
   /** For a file that is not open in an editor (read from disk). */
@@ -46,22 +91,29 @@ export class WorkflowDocuments implements vscode.Disposable {
 
   forget(uri: vscode.Uri): void {
     this.entries.delete(uri.toString());
+    this.edits.delete(uri.toString());
   }
 
   fireUpdated(uri: vscode.Uri): void {
     this.updated.fire(uri);
   }
 
-  private validate(key: string, text: string, version: number, profile: string | undefined, old: Entry | undefined): ValidationResult {
-    const result = core.spec().validateText(text, key, { previous: old?.result, profile: profile as never });
+  private validate(key: string, text: string, version: number, profile: string | undefined, old: Entry | undefined, change?: TextChange): ValidationResult {
+    const result = core.spec().validateText(text, key, { previous: old?.result, profile: profile as never, change });
     this.entries.set(key, { version, profile, result });
     return result;
   }
 
   dispose(): void {
     this.entries.clear();
+    this.edits.clear();
     this.updated.dispose();
   }
+}
+
+/** The document's length without building its text (its line index is kept by VS Code). */
+function documentLength(doc: vscode.TextDocument): number {
+  return doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end);
 }
 
 export function toRange(r: CoreRange): vscode.Range {

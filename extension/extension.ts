@@ -72,13 +72,14 @@ export function activate(context: vscode.ExtensionContext) {
   command('shifterflow.refreshImages', () => images.refresh().catch((err: unknown) => reportError(err)));
   command('shifterflow.lookupImage', (ref?: string | { ref?: string }) => images.lookup(typeof ref === 'string' ? ref : ref?.ref));
   command('shifterflow.openShell', (ref?: string | { ref?: string }) => openShell(ref, () => images.askRef('Image to open a shell in (salloc + shifter)')));
-  // For tests and diagnosis: activation timing, process counters, shell sessions.
+  // For tests and diagnosis: activation timing, process counters, shell sessions, validation paths.
   command('shifterflow._stats', () => ({
     activation: { loadToActivatedMs: timing.activateEnd - timing.loadedAt, activateMs: timing.activateEnd - timing.activateStart },
     processes: { ...processStats, argv: processStats.argv.map((a) => [...a]) },
     shells: shellSessions.map((s) => ({ ref: s.ref, argv: s.argv, jobId: s.jobId, transcript: s.transcript, exited: s.exited, released: s.released })),
     runs: runs.runs.map((r) => ({ runId: r.runId, status: r.status, job: r.job, jobs: [...r.jobs.values()] })),
     isTrusted: vscode.workspace.isTrusted,
+    validations: { ...documents.counts },
   }));
 
   // The first validation and the file watcher start once activation has returned.

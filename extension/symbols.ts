@@ -37,12 +37,22 @@ export class WorkflowSymbolProvider implements vscode.DocumentSymbolProvider {
       const s = symbol('jobs', `${Object.keys(jobs).length}`, vscode.SymbolKind.Namespace, ['jobs']);
       for (const [name, j] of Object.entries(jobs)) {
         const job = obj(j);
-        const js = symbol(name, typeof job?.command === 'string' ? job.command : typeof job?.image === 'string' ? job.image : '', vscode.SymbolKind.Function, ['jobs', name]);
-        if (Array.isArray(job?.steps)) {
-          job.steps.forEach((st: unknown, i: number) => {
-            const step = obj(st);
-            js.children.push(symbol(typeof step?.name === 'string' ? step.name : `step${i + 1}`, typeof step?.command === 'string' ? step.command : '', vscode.SymbolKind.Event, ['jobs', name, 'steps', i]));
+        const detail = typeof job?.command === 'string' ? job.command : typeof job?.image === 'string' ? job.image : '';
+        const steps = Array.isArray(job?.steps) ? job.steps.map(obj) : [];
+        const stepName = (step: Record<string, unknown> | undefined, i: number) => (typeof step?.name === 'string' ? step.name : `step${i + 1}`);
+        const stepDetail = (step: Record<string, unknown> | undefined) => (typeof step?.command === 'string' ? step.command : '');
+        // The job's lines are read directly (fast); a `yaml` Document (symbol()) only for layouts that reading does not cover.
+        const outline = source.jobOutline(name);
+        let js: vscode.DocumentSymbol;
+        if (outline) {
+          js = new vscode.DocumentSymbol(name, detail, vscode.SymbolKind.Function, toRange(outline.pair), toRange(outline.key));
+          steps.forEach((step, i) => {
+            const range = toRange(outline.steps[i]);
+            js.children.push(new vscode.DocumentSymbol(stepName(step, i), stepDetail(step), vscode.SymbolKind.Event, range, range));
           });
+        } else {
+          js = symbol(name, detail, vscode.SymbolKind.Function, ['jobs', name]);
+          steps.forEach((step, i) => js.children.push(symbol(stepName(step, i), stepDetail(step), vscode.SymbolKind.Event, ['jobs', name, 'steps', i])));
         }
         s.children.push(js);
       }

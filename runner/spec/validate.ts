@@ -10,6 +10,7 @@ import type { Workflow } from './generated/schema-types';
 import { jobRules } from './rules';
 import { asRecord } from './rules/rule';
 import { checkJobSchemas } from './schema-check';
+import type { TextChange } from './source/text-diff';
 import { WorkflowSource } from './source/workflow-source';
 import { checkWholeWorkflow, type WholeWorkflowFindings } from './whole-workflow';
 import { resolveProfile, type Profile, type ProfileName } from '../profiles/profile';
@@ -30,11 +31,16 @@ export interface ValidateOptions {
   profile?: ProfileName;
   /** Parse the file as one document instead of a job at a time (the reference for tests). */
   split?: boolean;
+  /** What changed since `previous`, when the caller knows it (an editor's change events); else found by comparing the texts. */
+  change?: TextChange;
 }
+
+/** For editors that follow their own change events (the extension): see ValidateOptions.change. */
+export { composeChanges } from './source/text-diff';
 
 export function validateText(text: string, file: string, options: ValidateOptions = {}): ValidationResult {
   const previous = options.previous && options.previous.file === file ? options.previous : undefined;
-  const source = new WorkflowSource(text, previous?.source, { split: options.split });
+  const source = new WorkflowSource(text, previous?.source, { split: options.split, change: previous ? options.change : undefined });
   const diagnostics: Diagnostic[] = source.problems.map((p) => ({
     code: p.code,
     severity: 'error',

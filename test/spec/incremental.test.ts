@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitWorkflow, type Split } from '../../runner/spec/source/split';
 import { splitEdited } from '../../runner/spec/source/split-edit';
-import { changedRange } from '../../runner/spec/source/text-diff';
+import { changedRange, composeChanges, type TextChange } from '../../runner/spec/source/text-diff';
 import type { ValidationResult } from '../../runner/spec/validate';
 import { prng } from './fuzz';
 import { EDIT_KINDS, generatedWorkflow, randomEdit } from './edits';
@@ -95,6 +95,46 @@ describe('re-validation after an edit', () => {
       previous.set(after, incremental);
     }
     assert.ok(wholeReused > VALIDATIONS / 10, `whole-workflow findings were reused after only ${wholeReused} edits`);
+  });
+
+  it('takes the change ranges an editor reports, composed over several edits, instead of comparing the texts', () => {
+    const random = prng(31);
+    let checked = 0;
+    let sessionStart: { text: string; result: ValidationResult } | undefined;
+    let change: TextChange | undefined;
+    let latest: string | undefined;
+    let composed = 0;
+    for (const { step, kind, before, after } of sessions(37, 600)) {
+      if (!sessionStart || latest !== before) {
+        sessionStart = { text: before, result: check(before) };
+        change = undefined;
+      }
+      // An editor's range may be wider than the minimal one (it replaced text with the same text).
+      const minimal = changedRange(before, after) ?? { start: 0, oldEnd: 0, newEnd: 0 };
+      const widen = Math.min(minimal.start, Math.floor(random() * 4));
+      const tail = Math.min(before.length - minimal.oldEnd, after.length - minimal.newEnd, Math.floor(random() * 4));
+      const reported = { start: minimal.start - widen, oldEnd: minimal.oldEnd + tail, newEnd: minimal.newEnd + tail };
+      if (change) composed++;
+      change = change ? composeChanges(change, reported) : reported;
+      latest = after;
+      const a = sessionStart.text;
+      const c = change;
+      assert.equal(a.slice(0, c.start), after.slice(0, c.start), `composed prefix after edit #${step} (${kind})`);
+      assert.equal(a.slice(c.oldEnd), after.slice(c.newEnd), `composed suffix after edit #${step} (${kind})`);
+      if (random() < 0.4) {
+        const withRange = check(after, { previous: sessionStart.result, change: c });
+        assertSameResult(withRange, check(after), `with a reported range after edit #${step} (${kind})\nbefore: ${show(a)}\nafter:  ${show(after)}`);
+        sessionStart = { text: after, result: withRange };
+        change = undefined;
+        checked++;
+      }
+    }
+    assert.ok(checked >= 150 && composed >= 150, `${checked} validations, ${composed} composed ranges`);
+    // A range that cannot describe the edit (a stale one) is not trusted: the texts are compared.
+    const base = generatedWorkflow(12);
+    const edited = base.replace('worker.sh --stage 10\n', 'worker.sh --stage 10\n        cpusPerTask: 0\n');
+    const stale = check(edited, { previous: check(base), change: { start: 0, oldEnd: 1, newEnd: 1 } });
+    assertSameResult(stale, check(edited), 'with a stale range');
   });
 
   it('agrees while a new job is typed one character at a time, in the middle and at the end', () => {

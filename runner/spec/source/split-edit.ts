@@ -7,12 +7,15 @@
 // whole text is split again.
 
 import { countNewlines, headerAround, splitWorkflow, type JobChunk, type Split } from './split';
-import { changedRange } from './text-diff';
+import { changedRange, fitsTexts, type TextChange } from './text-diff';
 
-/** The split of `text`, given the split of the previous version `before` of the same file. */
-export function splitEdited(before: string, previous: Split, text: string): Split {
+/**
+ * The split of `text`, given the split of the previous version `before` of the same file, and what
+ * changed between them if the caller knows it (else the texts are compared).
+ */
+export function splitEdited(before: string, previous: Split, text: string, known?: TextChange): Split {
   if (previous.chunks.length === 0) return splitWorkflow(text);
-  const change = changedRange(before, text);
+  const change = known && fitsTexts(known, before, text) ? known : changedRange(before, text);
   if (!change) return previous;
   const firstStart = previous.chunks[0].start;
   // Whole lines, since a line's role depends on how it starts: [from, oldTo) in the old text is

@@ -6,9 +6,11 @@ import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type
 import type { Position, Range } from '../diagnostic';
 import type { Anchor, JsonPath } from '../finding';
 import { recordJobList } from '../job-list';
+import { jobLayout, type JobLayout, type Span } from './job-layout';
 import { parsePart, type Part } from './part';
 import { noSplit, splitWorkflow, type Split } from './split';
 import { splitEdited } from './split-edit';
+import type { TextChange } from './text-diff';
 
 /** The prefix of every job part; shared, as there is one part per job. */
 const JOBS: JsonPath = ['jobs'];
@@ -41,9 +43,12 @@ export class WorkflowSource {
   /** How this version was split: the next version re-splits only the lines its edit touched. */
   private readonly split: Split;
 
-  /** `split: false` parses the text as one document: slower, and the reference the split must match. */
-  constructor(readonly text: string, previous?: WorkflowSource, options: { split?: boolean } = {}) {
-    let split = options.split === false ? noSplit(text) : previous ? splitEdited(previous.text, previous.split, text) : splitWorkflow(text);
+  /**
+   * `split: false` parses the text as one document: slower, and the reference the split must match.
+   * `change`: what changed since `previous`, when the caller knows it (an editor does).
+   */
+  constructor(readonly text: string, previous?: WorkflowSource, options: { split?: boolean; change?: TextChange } = {}) {
+    let split = options.split === false ? noSplit(text) : previous ? splitEdited(previous.text, previous.split, text, options.change) : splitWorkflow(text);
     const reuse = reuser(previous?.parts ?? [], 1);
     let parts = split.chunks.map((c) => reuse(c.text));
     if (parts.some((p) => p.foreignAlias)) {
@@ -101,6 +106,21 @@ export class WorkflowSource {
     const placed = this.placedFor(path);
     const local = path.slice(placed.prefix.length);
     return this.rangeIn(placed, local, anchor) ?? this.pointRange(placed, 0);
+  }
+
+  /**
+   * The ranges of a job's key, of its lines and of its block `steps:` items, read from its text
+   * without a `yaml` Document (job-layout.ts). Undefined when the layout is not plain block style:
+   * then locate() has them.
+   */
+  jobOutline(name: string): { key: Range; pair: Range; steps: Range[] } | undefined {
+    const placed = this.jobs.get(name);
+    // A part with syntax errors already has its Document (built for the error ranges): use it.
+    if (!placed || placed.part.problems.length > 0) return undefined;
+    const layout = layoutOf(placed.part, this.split.indent, name);
+    if (!layout) return undefined;
+    const range = (s: Span): Range => ({ start: this.position(placed, s.start), end: this.position(placed, s.end) });
+    return { key: range(layout.key), pair: range(layout.pair), steps: layout.steps.map(range) };
   }
 
   /** Where to insert a new `key: value` line into the mapping at `path`, with its indentation. */
@@ -197,6 +217,19 @@ function walk(doc: Document.Parsed, path: JsonPath): Found | undefined {
     if (next === null && nextPair && i < path.length - 1) return { node: null, pair, missing: path.length - i - 1 };
   }
   return { node, pair, missing: 0 };
+}
+
+/** Parts are shared between versions of a file, and so are their layouts. */
+const layouts = new WeakMap<Part, { indent: number; name: string; layout: JobLayout | undefined }>();
+
+function layoutOf(part: Part, indent: number, name: string): JobLayout | undefined {
+  const known = layouts.get(part);
+  if (known && known.indent === indent && known.name === name) return known.layout;
+  const job = (part.value as Record<string, unknown> | null)?.[name] as { steps?: unknown } | null | undefined;
+  const steps = job !== null && typeof job === 'object' && Array.isArray(job.steps) ? job.steps.length : undefined;
+  const layout = jobLayout(part.text, indent, name, steps);
+  layouts.set(part, { indent, name, layout });
+  return layout;
 }
 
 /**
