@@ -51,10 +51,11 @@ console.log(`input: ${text.split('\n').length} lines, ${(text.length / 1e6).toFi
 report('P1 editor path (real extension host, code-server 4.100.3)', [
   ['shifterflow open -> diagnostics visible', full],
   ['  same text, not a workflow: open -> document in host', stats(r.plainArrived)],
+  ['  of which: the extension validating (its own clock)', stats(r.fullValidationMs)],
   ['shifterflow open -> onDidChangeDiagnostics', s(r.full, 'event')],
   ['shifterflow one-line edit -> diagnostics visible', edit],
-  ['  of which: edit -> change in the host', s(r.edit, 'arrived')],
-  ['  of which: change in host -> diagnostics', stats(r.edit.map((x) => x.visible - x.arrived))],
+  ['  same edit, not a workflow: edit -> change in host', stats(r.plainEditArrived)],
+  ['  of which: the extension validating (its own clock)', stats(r.validationMs)],
   ['shifterflow one-line edit -> onDidChangeDiagnostics', s(r.edit, 'event')],
   ['yaml-language-server full (same host process)', ylsFull],
   ['yaml-language-server after an edit (same host)', ylsEdit],
@@ -63,4 +64,5 @@ report('P1 editor path (real extension host, code-server 4.100.3)', [
   { label: 'full, minus the plain open: yls / sf', value: ylsFull.median / Math.max(0.1, full.median - stats(r.plainArrived).median), target: '>= 5x', ok: (v) => v >= 5 },
   { label: 'edit: yaml-language-server / shifterflow', value: ylsEdit.median / edit.median },
 ]);
-console.log(`  shifterflow after an edit, in the host: ${edit.median.toFixed(1)} ms (target <= 10 ms: ${edit.median <= 10 ? 'meets' : 'MISSES'})`);
+const own = stats(r.validationMs);
+console.log(`  shifterflow re-validating after an edit, in the host: ${own.median.toFixed(1)} ms (target <= 10 ms: ${own.median <= 10 ? 'meets' : 'MISSES'}); end to end ${edit.median.toFixed(1)} ms, of which VS Code delivering the edit ~${stats(r.plainEditArrived).median.toFixed(1)} ms`);

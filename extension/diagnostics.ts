@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { settings } from './config';
+import type { ValidationResult } from '../runner/spec/validate';
 import { WorkflowDocuments, toVscodeDiagnostic } from './documents';
 import { isWorkflowDocument, isWorkflowFileName } from './workflow-files';
 
@@ -19,6 +20,7 @@ export class WorkflowDiagnostics implements vscode.Disposable {
     options: { deferInitial?: boolean } = {},
   ) {
     this.disposables.push(
+      documents.onDidValidate(({ uri, result }) => this.publish(uri, result)),
       vscode.workspace.onDidOpenTextDocument((d) => this.validateNow(d)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (!isWorkflowDocument(e.document)) return;
@@ -41,14 +43,26 @@ export class WorkflowDiagnostics implements vscode.Disposable {
   validateNow(doc: vscode.TextDocument): number | undefined {
     if (!isWorkflowDocument(doc)) return undefined;
     this.cancel(doc.uri);
+    const known = this.documents.peek(doc.uri);
     const result = this.documents.get(doc);
-    this.collection.set(doc.uri, result.diagnostics.map(toVscodeDiagnostic));
-    this.documents.fireUpdated(doc.uri);
+    // A new validation has published itself (onDidValidate); a result already known is shown again.
+    if (result === known) this.publish(doc.uri, result);
     return result.diagnostics.length;
+  }
+
+  private publish(uri: vscode.Uri, result: ValidationResult): void {
+    this.cancel(uri);
+    this.collection.set(uri, result.diagnostics.map(toVscodeDiagnostic));
+    this.documents.fireUpdated(uri);
   }
 
   private schedule(doc: vscode.TextDocument): void {
     if (!isWorkflowDocument(doc)) return;
+    // Without a delay, at once: not after the outline and code lens requests already queued.
+    if (settings.validationDelay() === 0) {
+      this.validateNow(doc);
+      return;
+    }
     this.cancel(doc.uri);
     const key = doc.uri.toString();
     this.timers.set(
@@ -87,9 +101,9 @@ export class WorkflowDiagnostics implements vscode.Disposable {
       this.collection.delete(uri);
       return;
     }
+    const known = this.documents.peek(uri);
     const result = this.documents.getText(uri, text);
-    this.collection.set(uri, result.diagnostics.map(toVscodeDiagnostic));
-    this.documents.fireUpdated(uri);
+    if (result === known) this.publish(uri, result);
   }
 
   /** chokidar over the workspace folders: workflow files added, changed or removed on disk. */

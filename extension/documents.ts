@@ -27,11 +27,18 @@ interface Edits {
 export class WorkflowDocuments implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
   private readonly edits = new Map<string, Edits>();
-  /** How open documents were re-validated: from the edits VS Code reported, or from their whole text (for tests). */
-  readonly counts = { fromReportedEdits: 0, fromWholeText: 0 };
+  /** How open documents were re-validated: from the edits VS Code reported, or from their whole text; how long the last validation took (for tests and benchmarks). */
+  readonly counts = { fromReportedEdits: 0, fromWholeText: 0, lastMs: 0 };
   private readonly updated = new vscode.EventEmitter<vscode.Uri>();
   /** Fired after a document's diagnostics were published (debounced while typing). */
   readonly onDidUpdate = this.updated.event;
+  private readonly validated = new vscode.EventEmitter<{ uri: vscode.Uri; result: ValidationResult }>();
+  /**
+   * Fired by every validation of a new version, whoever asked for it: VS Code often asks for the
+   * outline or the code lenses of an edited document before the debounce ends, and the diagnostics
+   * computed for them can be shown at once.
+   */
+  readonly onDidValidate = this.validated.event;
 
   /** The result for the document's current text (validated now if it changed since). */
   get(doc: vscode.TextDocument): ValidationResult {
@@ -45,10 +52,10 @@ export class WorkflowDocuments implements vscode.Disposable {
     // comparing it with the last one; their text must still add up to the document's length.
     if (old && old.text === undefined && edits?.version === doc.version && edits.text.length === documentLength(doc)) {
       this.counts.fromReportedEdits++;
-      return this.validate(key, edits.text, doc.version, profile, old, edits.change);
+      return this.validate(doc.uri, edits.text, doc.version, profile, old, edits.change);
     }
     this.counts.fromWholeText++;
-    return this.validate(key, doc.getText(), doc.version, profile, old);
+    return this.validate(doc.uri, doc.getText(), doc.version, profile, old);
   }
 
   /** Follows a change event of a validated document, so that the next validation knows what changed. */
@@ -80,7 +87,7 @@ export class WorkflowDocuments implements vscode.Disposable {
     const profile = settings.profile(uri);
     const old = this.entries.get(key);
     if (old && old.text === text && old.profile === profile) return old.result;
-    const r = this.validate(key, text, -1, profile, old);
+    const r = this.validate(uri, text, -1, profile, old);
     this.entries.get(key)!.text = text;
     return r;
   }
@@ -98,9 +105,13 @@ export class WorkflowDocuments implements vscode.Disposable {
     this.updated.fire(uri);
   }
 
-  private validate(key: string, text: string, version: number, profile: string | undefined, old: Entry | undefined, change?: TextChange): ValidationResult {
+  private validate(uri: vscode.Uri, text: string, version: number, profile: string | undefined, old: Entry | undefined, change?: TextChange): ValidationResult {
+    const key = uri.toString();
+    const started = performance.now();
     const result = core.spec().validateText(text, key, { previous: old?.result, profile: profile as never, change });
+    this.counts.lastMs = performance.now() - started;
     this.entries.set(key, { version, profile, result });
+    this.validated.fire({ uri, result });
     return result;
   }
 
@@ -108,6 +119,7 @@ export class WorkflowDocuments implements vscode.Disposable {
     this.entries.clear();
     this.edits.clear();
     this.updated.dispose();
+    this.validated.dispose();
   }
 }
 

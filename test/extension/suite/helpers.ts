@@ -47,7 +47,7 @@ export interface Stats {
   shells: { ref: string; argv: string[]; jobId?: string; transcript: string; exited?: number; released?: boolean }[];
   runs: { runId?: string; status: string }[];
   isTrusted: boolean;
-  validations: { fromReportedEdits: number; fromWholeText: number };
+  validations: { fromReportedEdits: number; fromWholeText: number; lastMs: number };
 }
 
 export function stats(): Promise<Stats> {
