@@ -1,49 +1,33 @@
-// Image references as Shifter names them, and aliases resolved to them (contract, "Image references"):
-// TYPE:TAG with TYPE docker, custom, id or local; any other text before the first `:` means the whole
-// string is a docker tag; a docker tag without a version gets `:latest`, as the gateway does.
+// Aliases from `images:` resolved to Shifter references, and the distinct references to pull. The
+// normal form itself is runner/images/image-ref.ts: the gateway, the engines and the local `shifter`
+// use it too, so a reference planned here is the one they pull and run.
 
 import type { Workflow } from '../spec/generated/schema-types';
+import { ImageRefError, normalizeImageRef } from '../images/image-ref';
 import { PlanError } from './plan-error';
 import type { PlannedImage } from './types';
-
-export const IMAGE_TYPES = ['docker', 'custom', 'id', 'local'] as const;
-export type ImageType = (typeof IMAGE_TYPES)[number];
-
-export function splitImageRef(text: string): { type: ImageType; tag: string } {
-  const colon = text.indexOf(':');
-  const head = colon === -1 ? '' : text.slice(0, colon);
-  if ((IMAGE_TYPES as readonly string[]).includes(head)) return { type: head as ImageType, tag: text.slice(colon + 1) };
-  return { type: 'docker', tag: text };
-}
-
-/** `ubuntu:22.04` -> `docker:ubuntu:22.04`; `docker:ubuntu` -> `docker:ubuntu:latest`; others unchanged. */
-export function normalizeImageRef(text: string): string {
-  const { type, tag } = splitImageRef(text.trim());
-  if (tag === '') throw new PlanError(`image reference "${text}" has no name`);
-  if (type !== 'docker') return `${type}:${tag}`;
-  const [name, digest] = splitOnce(tag, '@');
-  // The version is after a `:` in the last path component (a `:` before a `/` is a registry port).
-  const last = name.slice(name.lastIndexOf('/') + 1);
-  const versioned = last.includes(':') || digest !== undefined;
-  return `docker:${name}${versioned ? '' : ':latest'}${digest !== undefined ? `@${digest}` : ''}`;
-}
-
-function splitOnce(s: string, sep: string): [string, string | undefined] {
-  const i = s.indexOf(sep);
-  return i === -1 ? [s, undefined] : [s.slice(0, i), s.slice(i + 1)];
-}
 
 /** An image as a job or step names it: an alias from `images:` first, else a reference. */
 export function resolveImage(workflow: Workflow, written: string): PlannedImage {
   const images = workflow.images ?? {};
   if (Object.prototype.hasOwnProperty.call(images, written)) {
     const entry = images[written];
-    if (typeof entry === 'string') return { ref: normalizeImageRef(entry), alias: written, users: [], groups: [] };
-    const image: PlannedImage = { ref: normalizeImageRef(entry.ref), alias: written, users: [...(entry.users ?? [])], groups: [...(entry.groups ?? [])] };
+    if (typeof entry === 'string') return { ref: normalized(entry), alias: written, users: [], groups: [] };
+    const image: PlannedImage = { ref: normalized(entry.ref), alias: written, users: [...(entry.users ?? [])], groups: [...(entry.groups ?? [])] };
     if (entry.mpi) image.mpi = entry.mpi;
     return image;
   }
-  return { ref: normalizeImageRef(written), users: [], groups: [] };
+  return { ref: normalized(written), users: [], groups: [] };
+}
+
+/** The planner's callers (render, run, the sbatch preview) handle one error type: PlanError. */
+function normalized(text: string): string {
+  try {
+    return normalizeImageRef(text);
+  } catch (err) {
+    if (err instanceof ImageRefError) throw new PlanError(err.message);
+    throw err;
+  }
 }
 
 /** Each distinct reference once, in order of first use; ACLs of the same reference are merged. */

@@ -3,7 +3,7 @@
 export { planWorkflow, planJob } from './plan';
 export { cacheKey } from './cache-key';
 export { topologicalOrder, dependencyEdges } from './dag';
-export { normalizeImageRef, resolveImage, splitImageRef } from './images';
+export { resolveImage } from './images';
 export { expandMatrix, matrixRefs, substituteMatrix, MATRIX_REF } from './matrix';
 export { PlanError } from './plan-error';
 export type * from './types';

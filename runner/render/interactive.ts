@@ -5,7 +5,7 @@
 
 import { engineForProfile, engineNamed } from '../engines';
 import type { ContainerEngine, InteractiveTarget } from '../engines/engine';
-import { normalizeImageRef } from '../plan/images';
+import { normalizeImageRef } from '../images/image-ref';
 import type { Plan } from '../plan/types';
 import type { Profile } from '../profiles/profile';
 import { RenderError } from './render-error';

@@ -39,8 +39,9 @@ export function checkWorkflowSchema(value: unknown): Finding[] {
   const wf = value as Record<string, unknown>;
   const jobs = wf.jobs;
   if (jobs === null || typeof jobs !== 'object' || Array.isArray(jobs)) return run(generated.validateWorkflow, value, []);
-  const stubbed: Record<string, unknown> = {};
-  for (const name of jobList(jobs as Record<string, unknown>).names) stubbed[name] = {};
+  // fromEntries defines own keys: `stubbed[name] = {}` would set the prototype for a job named
+  // __proto__, and the job-name pattern (SF006) would never see it.
+  const stubbed = Object.fromEntries(jobList(jobs as Record<string, unknown>).names.map((name) => [name, {}]));
   return run(generated.validateWorkflow, { ...wf, jobs: stubbed }, []);
 }
 

@@ -105,6 +105,18 @@ describe('run on the local executor', function () {
     assert.match(r.stderr, /no job "nope" in workflow pick \(jobs: a, b, c\)/);
   });
 
+  it('jobs named after Object.prototype members are planned, rendered, run and looked up like any other', () => {
+    // Valid job names (letters first); a job table kept in a plain object would find them on its prototype.
+    const ws = workspace({ 'wf.yaml': localWorkflow('proto', '  constructor:\n    image: box\n    command: echo c\n  hasOwnProperty:\n    needs: [constructor]\n    image: box\n    command: echo h\n  toString:\n    needs: [hasOwnProperty]\n    image: box\n    command: echo t\n') });
+    const r = cli(ws, ['run', 'wf.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    const [id] = runIds(ws);
+    const dir = join(ws, '.shifterflow', 'runs', id);
+    assert.deepEqual(['constructor', 'hasOwnProperty', 'toString'].map((j) => readFileSync(join(dir, 'logs', `${j}.1.out`), 'utf8')), ['c\n', 'h\n', 't\n']);
+    assert.deepEqual(['constructor', 'hasOwnProperty', 'toString'].map((j) => submissions(journal(ws, id), j)), [1, 1, 1]);
+    assert.match(cli(ws, ['status', id]).stdout, /toString\s+\S+\s+COMPLETED/);
+  });
+
   it('bad input never prints a stack trace', () => {
     const ws = workspace({ 'bad.yaml': 'version: 1\nname: x\njobs:\n  a:\n    image: nope\n    command: x\n' });
     for (const args of [['run', 'missing.yaml'], ['run', 'bad.yaml'], ['run'], ['status'], ['logs', 'a'], ['run', 'bad.yaml', '--profile', 'mars'], ['frobnicate']]) {

@@ -28,10 +28,18 @@ die() { echo "[shifter-standin] FAILED: $*" >&2; exit 1; }
 
 STATE=${1:-}
 [ -n "$STATE" ] || die "usage: install.sh CLUSTER_STATE_DIR"
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# Every node mounts its own tmpfs over /tmp (test/cluster/node-init.sh), so a checkout under /tmp is
+# not there for them: /usr/local/bin/shifter execs $HERE/bin/shifter and every cluster test would fail
+# with exit 127. Physical paths, because the mount hides /tmp's target whatever path led to it.
+HERE_REAL=$(cd "$HERE" && pwd -P)
+TMP_REAL=$(cd /tmp && pwd -P)
+case "$HERE_REAL/" in
+  /tmp/* | "$TMP_REAL"/*) die "this checkout is under /tmp ($HERE_REAL), which the test cluster's nodes cannot see (each has a private /tmp), so they could not run the stand-in: clone the repository elsewhere, e.g. under /srv, and run the tests from there" ;;
+esac
 [ "$(id -u)" = 0 ] || die "must run as root"
 [ -d "$STATE" ] || die "$STATE is not a directory (start the cluster first: test/cluster/up.sh)"
 STATE=$(cd "$STATE" && pwd)
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 if [ -f "$STATE/env.sh" ]; then
   # shellcheck disable=SC1091

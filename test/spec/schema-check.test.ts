@@ -61,6 +61,23 @@ describe('schema errors at the node at fault', () => {
     assert.match(r.diagnostics[0].message, /letters, digits/);
   });
 
+  it('SF006: a job named __proto__ is refused at its key like any name not starting with a letter or digit', () => {
+    // A plain object would take `__proto__` as its prototype, not as a job: the name rule must still see it.
+    const r = check(good + '  __proto__:\n    image: wf\n    command: x\n');
+    assert.deepEqual(brief(r), ['9:3 SF006']);
+    assert.match(r.diagnostics[0].message, /"__proto__".*starting with a letter or digit/);
+    assert.equal(r.workflow, undefined);
+    // Flow style is parsed as one document, not job by job.
+    assert.deepEqual(brief(check(good.replace(/jobs:[^]*$/, 'jobs: { prepare: { image: wf, command: p }, __proto__: { image: wf, command: x } }\n'))), ['5:45 SF006']);
+  });
+
+  it('accepts jobs named after Object.prototype members (constructor, hasOwnProperty, toString)', () => {
+    const text = good + ['constructor', 'hasOwnProperty', 'toString'].map((n) => `  ${n}:\n    image: wf\n    needs: [prepare]\n    command: x\n`).join('');
+    const r = check(text);
+    assert.deepEqual(brief(r), []);
+    assert.deepEqual(Object.keys(r.workflow!.jobs), ['prepare', 'constructor', 'hasOwnProperty', 'toString']);
+  });
+
   it('reports every error of a file at once, sorted by position', () => {
     const r = check(good.replace('version: 1', 'version: 3').replace('    command:', '    comand:') + '  b:\n    image: wf\n    nodes: -1\n    command: y\n');
     assert.deepEqual(brief(r), ['1:10 SF003', '8:5 SF002', '11:12 SF003']);
