@@ -6,8 +6,8 @@
 // gateway on 8999 is never touched; shifterimg is pointed at it with SHIFTER_STANDIN_* variables.
 // The ten images are bench/p5:v0..v9 in the cluster registry: workflow:latest with one ENV line
 // changed per tag (distinct manifests, so the gateway pulls each), pushed once with skopeo + umoci.
-// BENCH_GATEWAY_WORKERS (default 10) is the gateway's number of concurrent pulls (the stand-in's
-// default is 2); BENCH_SINGLES (default 3) how many single pulls to time; BENCH_RUNS the all-at-once runs.
+// BENCH_GATEWAY_WORKERS (default 8, as the stand-in's default and WorkerThreads in Shifter's own
+// imagemanager.json.example) is the gateway's number of concurrent pulls; BENCH_SINGLES (default 3) how many single pulls to time; BENCH_RUNS the all-at-once runs.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { report, root, stats } from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 const SINGLES = Number(process.env.BENCH_SINGLES ?? 3);
-const WORKERS = process.env.BENCH_GATEWAY_WORKERS ?? '10';
+const WORKERS = process.env.BENCH_GATEWAY_WORKERS ?? '8';
 const MODE = process.env.BENCH_GATEWAY_MODE ?? 'realistic';
 const REGISTRY = process.env.SF_REGISTRY ?? '127.0.0.1:5000';
 const N = 10;

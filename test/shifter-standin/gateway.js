@@ -20,7 +20,7 @@
 //   SHIFTER_GATEWAY_FAILURE_RETRY   seconds before a FAILURE may be pulled again (= PULL_UPDATE_TIMEOUT)
 //   SHIFTER_GATEWAY_SYSTEMS         comma list of system names served, or * (sfcluster)
 //   SHIFTER_GATEWAY_ADMINS          comma list of uids/user names allowed to expire (0)
-//   SHIFTER_GATEWAY_WORKERS         concurrent pulls (2)
+//   SHIFTER_GATEWAY_WORKERS         concurrent pulls (8: WorkerThreads of imagegw's imagemanager.json.example)
 //   SHIFTER_GATEWAY_MUNGE_SOCKET    socket for unmunge (munge's default when empty)
 //   SHIFTER_GATEWAY_ALLOW_PLAIN     1 (default) accept "plain:uid:gid" authentication; 0 = munge only
 //   SHIFTER_GATEWAY_PIDFILE         write "PID node" here while running
@@ -80,7 +80,7 @@ const CFG = {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean),
-  workers: Math.max(1, Number(env.SHIFTER_GATEWAY_WORKERS || 2)),
+  workers: Math.max(1, Number(env.SHIFTER_GATEWAY_WORKERS || 8)),
   mungeSocket: env.SHIFTER_GATEWAY_MUNGE_SOCKET || '',
   allowPlain: env.SHIFTER_GATEWAY_ALLOW_PLAIN !== '0',
   pidFile: env.SHIFTER_GATEWAY_PIDFILE || '',
