@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { EngineError, engineForProfile } from '../engines';
 import { PlanError, cacheKey, planWorkflow, type Plan, type PlannedJob } from '../plan';
 import { isProfileName, type ProfileName } from '../profiles/profile';
-import { RenderError, jobScriptName, renderJob, renderSubmitScript } from '../render';
+import { RenderError, groupScriptName, jobScriptName, renderGroup, renderJob, renderSubmitScript } from '../render';
 import { formatDiagnostic } from '../spec/diagnostic';
 import { validateText, type ValidationResult } from '../spec/validate';
 import { parse } from './args';
@@ -13,8 +13,9 @@ import { UserError } from './user-error';
 export const RENDER_USAGE = `Usage: shifterflow render FILE [--job NAME] [--out DIR] [--profile P] [--log-dir DIR]
 
 Validates the workflow, plans it and prints each job's sbatch script (every job, in submission
-order, each after a header comment), or writes them to DIR: <job>.sbatch per job, submit.sh (submits
-them all with their dependencies, as 'shifterflow run' does) and plan.json. Nothing is submitted.
+order, each after a header comment), or writes them to DIR: <job>.sbatch per job, <group>@group.sbatch
+per group (its jobs one after another in one allocation), submit.sh (submits them all with their
+dependencies, a group as one job, as 'shifterflow run' does) and plan.json. Nothing is submitted.
 Problems found by validation are printed as 'validate' prints them (to stderr); errors exit 1.
 
 Options:
@@ -57,11 +58,15 @@ export function renderCommand(argv: string[]): number {
   }
 
   let scripts: { job: PlannedJob; script: string }[];
+  let groupScripts: { name: string; slurmName: string; script: string }[] = [];
   let submit: string | undefined;
   try {
     const engine = engineForProfile(plan.profile);
     scripts = jobs.map((job) => ({ job, script: renderJob(job, plan, engine) }));
-    if (only === undefined) submit = renderSubmitScript(plan, engine);
+    if (only === undefined) {
+      groupScripts = plan.groups.map((g) => ({ name: g.name, slurmName: g.slurmName, script: renderGroup(g, plan, engine) }));
+      submit = renderSubmitScript(plan, engine);
+    }
   } catch (err) {
     if (err instanceof RenderError || err instanceof EngineError) throw new UserError(`${file}: ${err.message}`, 1);
     throw err;
@@ -69,7 +74,8 @@ export function renderCommand(argv: string[]): number {
 
   const out = values.out as string | undefined;
   if (out === undefined) {
-    process.stdout.write(scripts.map(({ job, script }) => `# ==== ${jobScriptName(job.key)} (${job.slurmName}) ====\n${script}`).join('\n'));
+    const all = [...scripts.map(({ job, script }) => ({ file: jobScriptName(job.key), slurmName: job.slurmName, script })), ...groupScripts.map((g) => ({ file: groupScriptName(g.name), slurmName: g.slurmName, script: g.script }))];
+    process.stdout.write(all.map(({ file, slurmName, script }) => `# ==== ${file} (${slurmName}) ====\n${script}`).join('\n'));
     return 0;
   }
   try {
@@ -77,6 +83,11 @@ export function renderCommand(argv: string[]): number {
     const written: string[] = [];
     for (const { job, script } of scripts) {
       const path = join(out, jobScriptName(job.key));
+      writeFileSync(path, script);
+      written.push(path);
+    }
+    for (const { name, script } of groupScripts) {
+      const path = join(out, groupScriptName(name));
       writeFileSync(path, script);
       written.push(path);
     }

@@ -7,7 +7,7 @@ import { planWorkflow } from '../plan';
 import { PlanError } from '../plan/plan-error';
 import { selectJobs } from '../plan/select';
 import { cacheKey } from '../plan/cache-key';
-import { renderJob } from '../render';
+import { renderGroup, renderJob } from '../render';
 import { LocalExecutor } from '../local/local-executor';
 import { prepareLocalRun } from '../local/prepare-local';
 import { createRunDir, runDirOf, listRuns } from '../run/run-dir';
@@ -77,6 +77,7 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
     const script = renderJob(j, plan, scriptEngine(result.profile));
     return { key: j.key, script, cacheKey: cacheKey(j, script) };
   });
+  const groups = plan.groups.map((g) => ({ name: g.name, slurmName: g.slurmName, members: g.members, script: renderGroup(g, plan, scriptEngine(result.profile)) }));
   const base = process.cwd();
   let resumeId = values.resume as string | undefined;
   if (resumeId === '') resumeId = listRuns(base).at(-1);
@@ -96,6 +97,7 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
       plan,
       file,
       rendered,
+      groups,
       dir,
       executor,
       workdir: base,

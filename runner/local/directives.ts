@@ -1,6 +1,8 @@
 // Reads the #SBATCH lines of a batch script, as sbatch does: only the comment block at the top, up
 // to the first command. The local executor honours the ones that matter on one machine.
 
+import { parseSlurmTime } from '../plan/slurm-time';
+
 export interface Directives {
   jobName?: string;
   array?: { indices: number[]; maxParallel?: number };
@@ -22,7 +24,7 @@ export function readDirectives(script: string): Directives {
   }
   const d: Directives = { raw, jobName: raw['job-name'], image: raw.image, volume: raw.volume, module: raw.module };
   if (raw.array) d.array = parseArray(raw.array);
-  if (raw.time) d.timeSeconds = parseTime(raw.time);
+  if (raw.time) d.timeSeconds = parseSlurmTime(raw.time);
   return d;
 }
 
@@ -45,13 +47,3 @@ export function parseArray(spec: string): { indices: number[]; maxParallel?: num
   return { indices, maxParallel: limit ? Number(limit) : undefined };
 }
 
-/** Slurm time formats: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S. */
-export function parseTime(spec: string): number | undefined {
-  const m = /^(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?$/.exec(spec.trim());
-  if (!m) return undefined;
-  const [days, a, b, c] = [m[1], m[2], m[3], m[4]].map((x) => (x === undefined ? undefined : Number(x)));
-  if (days !== undefined) return days * 86400 + (a ?? 0) * 3600 + (b ?? 0) * 60 + (c ?? 0);
-  if (c !== undefined) return a! * 3600 + b! * 60 + c;
-  if (b !== undefined) return a! * 60 + b;
-  return a! * 60;
-}

@@ -225,7 +225,7 @@ export class LocalExecutor implements Executor {
     t.reason = undefined;
     t.startTime = new Date().toISOString();
     this.running++;
-    const child = spawn('/bin/bash', [s.scriptPath], { cwd: s.workdir, env, stdio: ['ignore', out, err], detached: true });
+    const child = spawn('/bin/bash', [s.scriptPath, ...(s.args ?? [])], { cwd: s.workdir, env, stdio: ['ignore', out, err], detached: true });
     t.child = child;
     let timer: NodeJS.Timeout | undefined;
     if (job.timeSeconds !== undefined) {

@@ -4,6 +4,7 @@ export { planWorkflow, planJob } from './plan';
 export { cacheKey } from './cache-key';
 export { topologicalOrder, dependencyEdges } from './dag';
 export { resolveImage } from './images';
+export { submissionUnits, unitNeeds, type SubmissionUnit } from './groups';
 export { expandMatrix, matrixRefs, substituteMatrix, MATRIX_REF } from './matrix';
 export { PlanError } from './plan-error';
 export type * from './types';

@@ -5,6 +5,7 @@ import type { Profile } from '../profiles/profile';
 import type { Job, Workflow } from '../spec/generated/schema-types';
 import { topologicalOrder } from './dag';
 import { mergeDefaults } from './defaults';
+import { planGroups } from './groups';
 import { distinctImages, resolveImage } from './images';
 import { expandMatrix, matrixRefs } from './matrix';
 import { PlanError } from './plan-error';
@@ -21,6 +22,7 @@ export function planWorkflow(workflow: Workflow, profile: Profile, options: Plan
     profile,
     jobs: planned,
     images: distinctImages(planned.flatMap((j) => [j.image, ...j.steps.map((s) => s.image)])),
+    groups: planGroups(workflow.name, planned),
   };
   if (options.logDir !== undefined) plan.logDir = options.logDir;
   return plan;
@@ -59,6 +61,7 @@ export function planJob(workflow: Workflow, name: string, job: Job, profile: Pro
     inputs: volumes.filter((v) => v.readOnly && !v.perNodeCache).map((v) => v.source),
   };
   if (job.description !== undefined) out.description = job.description;
+  if (job.group !== undefined) out.group = job.group;
   if (settings.retry) out.retry = settings.retry;
   if (job.matrix) out.array = expandMatrix(job.matrix, job.maxParallel);
   checkMatrixRefs(out);

@@ -16,5 +16,7 @@ export function selectJobs(plan: Plan, wanted: readonly string[]): Plan {
   wanted.forEach(visit);
   const jobs = plan.jobs.filter((j) => keep.has(j.key));
   const refs = new Set(jobs.flatMap((j) => j.images));
-  return { ...plan, jobs, images: plan.images.filter((i) => refs.has(i.ref)) };
+  // A job's needs are kept, so what is kept of a group is the start of its chain: still a chain.
+  const groups = plan.groups.map((g) => ({ ...g, members: g.members.filter((m) => keep.has(m)) })).filter((g) => g.members.length > 0);
+  return { ...plan, jobs, images: plan.images.filter((i) => refs.has(i.ref)), groups };
 }

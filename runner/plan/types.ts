@@ -109,6 +109,17 @@ export interface PlannedJob {
   retry?: RetryPolicy;
   /** Declared inputs (today: the sources of read-only volumes); part of the cache key. */
   inputs: string[];
+  /** The group whose allocation this job runs in, one after the other jobs of the group. */
+  group?: string;
+}
+
+/** Jobs run one after another in one allocation (`group:` in the file): one Slurm job for all of them. */
+export interface PlannedGroup {
+  name: string;
+  /** Slurm job name: `<workflow>.<group>`. */
+  slurmName: string;
+  /** The jobs' keys in the order they run (each needs the one before it). */
+  members: string[];
 }
 
 export interface Plan {
@@ -119,6 +130,8 @@ export interface Plan {
   jobs: PlannedJob[];
   /** Every distinct image the jobs use, once, in order of first use: what to pull before submitting. */
   images: PlannedImage[];
+  /** Groups of jobs that share one allocation, in the order of their first job. */
+  groups: PlannedGroup[];
   /** Where Slurm writes job output (`--output`/`--error`), when set. */
   logDir?: string;
 }

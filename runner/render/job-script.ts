@@ -47,7 +47,7 @@ export function renderJob(job: PlannedJob, plan: Plan, engine: ContainerEngine =
 
 // ---- #SBATCH lines --------------------------------------------------------------------------------
 
-function directives(job: PlannedJob, plan: Plan, engine: ContainerEngine): string[] {
+export function directives(job: PlannedJob, plan: Plan, engine: ContainerEngine): string[] {
   const s = job.slurm;
   const lines = ['#!/bin/bash', sbatchLine('job-name', job.slurmName)];
   for (const d of engine.jobDirectives(job)) lines.push(sbatchLine(d.name, d.value, { doubleQuote: d.doubleQuote }));
@@ -116,7 +116,7 @@ sf_wait() {
 }
 `;
 
-function body(job: PlannedJob, engine: ContainerEngine): string[] {
+export function body(job: PlannedJob, engine: ContainerEngine): string[] {
   const checked = job.steps.length > 1 || job.steps.some((s) => s.background);
   const lines: string[] = [];
   if (checked) lines.push(...HELPERS.split('\n'));

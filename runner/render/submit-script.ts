@@ -1,17 +1,23 @@
 // plan -> submit.sh: a human-readable equivalent of what `shifterflow run` does to submit (it also
 // pulls the images and waits for READY, follows the jobs, retries and resumes). Every job in plan
-// order, each after the jobs it needs: `sbatch --parsable --kill-on-invalid-dep=yes
+// order (a group once, as one job: see plan/groups.ts), each after the jobs it needs: `sbatch --parsable --kill-on-invalid-dep=yes
 // --dependency=afterok:ID:ID FILE`, capturing the ids. Run it from anywhere: it finds its scripts
 // beside itself, and the jobs run in the directory it is run from (as sbatch's would).
 
 import { engineForProfile } from '../engines';
 import { hasReadiness, type ContainerEngine } from '../engines/engine';
+import { submissionUnits, unitNeeds } from '../plan/groups';
 import type { Plan } from '../plan/types';
 import { quote, quoteArgv } from './shell-quote';
 
 /** The script file name of a job, as `render --out` writes it. */
 export function jobScriptName(key: string): string {
   return `${key}.sbatch`;
+}
+
+/** The script file name of a group (`@` is in no job name, so it cannot clash with a job's). */
+export function groupScriptName(name: string): string {
+  return `${name}@group.sbatch`;
 }
 
 export function renderSubmitScript(plan: Plan, engine: ContainerEngine = engineForProfile(plan.profile)): string {
@@ -35,14 +41,19 @@ export function renderSubmitScript(plan: Plan, engine: ContainerEngine = engineF
     lines.push('');
   }
   lines.push('declare -A jid');
-  for (const job of plan.jobs) {
-    const ref = `jid[${quote(job.key)}]`;
-    const after = job.needs.map((n) => `\${jid[${quote(n)}]}`).join(':');
+  for (const unit of submissionUnits(plan)) {
+    const first = unit.kind === 'job' ? unit.job.key : unit.group.members[0];
+    const ref = `jid[${quote(first)}]`;
+    const after = unitNeeds(unit).map((n) => `\${jid[${quote(n)}]}`).join(':');
     const dependency = after ? ` --dependency="afterok:${after}"` : '';
-    lines.push(`${ref}=$(sbatch --parsable --kill-on-invalid-dep=yes${dependency} "$here"/${quote(jobScriptName(job.key))})`);
+    // A group runs all its jobs from the first, logs in the directory it runs in (its script's arguments).
+    const script = unit.kind === 'job' ? jobScriptName(unit.job.key) : groupScriptName(unit.group.name);
+    lines.push(`${ref}=$(sbatch --parsable --kill-on-invalid-dep=yes${dependency} "$here"/${quote(script)})`);
     // --parsable prints "id" or "id;cluster"
     lines.push(`${ref}=\${${ref}%%;*}`);
-    lines.push(`echo ${quote(`submitted ${job.slurmName} as job`)} "\${${ref}}"`);
+    const name = unit.kind === 'job' ? unit.job.slurmName : unit.group.slurmName;
+    lines.push(`echo ${quote(`submitted ${name} as job`)} "\${${ref}}"`);
+    if (unit.kind === 'group') for (const m of unit.group.members.slice(1)) lines.push(`jid[${quote(m)}]=\${${ref}}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -13,6 +13,8 @@ export interface Submission {
   comment: string;
   /** Path of the rendered batch script inside the run directory. */
   scriptPath: string;
+  /** Arguments of the batch script (`sbatch SCRIPT ARGS...`): a group's first job, attempt and log directory. */
+  args?: string[];
   /** External ids of the jobs this one waits for (afterok). */
   dependsOn: string[];
   /** Where the job's stdout/stderr go; `%a` is the array index where there is one. */

@@ -19,7 +19,12 @@ export interface TrackedJob {
   arraySize?: number;
   /** Set once the job reached a final state for good (no retry will follow). */
   settled?: JobState;
+  /** The group it runs in: it shares the group's Slurm job (externalId) with the group's other jobs. */
+  group?: string;
 }
+
+/** A status row, for the job named by `job` when several jobs share the external id (a group). */
+export type StatusRow = TaskStatus & { job?: string };
 
 const TASK = (s: TaskStatus) => s.arrayIndex ?? -1;
 
@@ -29,13 +34,13 @@ export function jobState(job: TrackedJob): JobState {
 }
 
 /** Applies a poll's rows; returns the rows that changed something (to journal and show). */
-export function applyStatuses(jobs: Map<string, TrackedJob>, rows: TaskStatus[]): { job: TrackedJob; status: TaskStatus }[] {
+export function applyStatuses(jobs: Map<string, TrackedJob>, rows: StatusRow[]): { job: TrackedJob; status: TaskStatus }[] {
   const byId = new Map<string, TrackedJob>();
   for (const j of jobs.values()) if (j.externalId) byId.set(j.externalId, j);
   const changed: { job: TrackedJob; status: TaskStatus }[] = [];
   for (const row of rows) {
-    const job = byId.get(row.externalId);
-    if (!job) continue;
+    const job = row.job !== undefined ? jobs.get(row.job) : byId.get(row.externalId);
+    if (!job || job.externalId !== row.externalId) continue;
     // A plain job has no task rows; an array is followed task by task (a row for the whole array
     // while it is pending says nothing about its tasks).
     if ((job.arraySize === undefined) !== (row.arrayIndex === undefined)) continue;

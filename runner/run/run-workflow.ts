@@ -4,12 +4,14 @@
 // allows are resubmitted and their dependents re-linked. Resume reads the journal and never submits a
 // job that is finished (same cache key) or still alive.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { submissionUnits } from '../plan/groups';
 import type { Plan } from '../plan/types';
 import { event, type RunEvent, type RunStatus } from './events';
 import { SubmissionInterrupted, type Executor, type Submission, type TaskStatus } from './executor';
-import { applyStatuses, dependentsOf, jobState, type TrackedJob } from './job-tracker';
+import { memberStatuses, parseMarkers } from './group-states';
+import { applyStatuses, dependentsOf, jobState, type StatusRow, type TrackedJob } from './job-tracker';
 import { isFinal } from './job-state';
 import { Journal, journalEvents, readJournal } from './journal';
 import type { RunDir } from './run-dir';
@@ -23,10 +25,20 @@ export interface RenderedJob {
   cacheKey: string;
 }
 
+/** A group's script (render/group-script.ts): its jobs run one after another in one Slurm job. */
+export interface RenderedGroup {
+  name: string;
+  slurmName: string;
+  members: string[];
+  script: string;
+}
+
 export interface RunOptions {
   plan: Plan;
   file: string;
   rendered: RenderedJob[];
+  /** One per group of the plan. */
+  groups?: RenderedGroup[];
   dir: RunDir;
   executor: Executor;
   /** Makes every image ready before anything is submitted; throws to stop the run with nothing submitted. */
@@ -58,7 +70,9 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
   try {
     const order: TrackedJob[] = o.plan.jobs.map((j) => {
       const r = o.rendered.find((x) => x.key === j.key)!;
-      return { key: j.key, needs: j.needs, cacheKey: r.cacheKey, attempt: 0, retriesUsed: 0, launchRetriesUsed: 0, tasks: new Map(), arraySize: j.array?.size };
+      const tracked: TrackedJob = { key: j.key, needs: j.needs, cacheKey: r.cacheKey, attempt: 0, retriesUsed: 0, launchRetriesUsed: 0, tasks: new Map(), arraySize: j.array?.size };
+      if (j.group !== undefined && o.groups?.some((g) => g.name === j.group)) tracked.group = j.group;
+      return tracked;
     });
     const jobs = new Map(order.map((j) => [j.key, j]));
     restore(jobs, past);
@@ -66,12 +80,13 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
       emit(event('run-started', { runId: o.dir.id, workflow: o.plan.workflow, file: o.file, profile: o.plan.profile.name, executor: o.executor.name, jobs: order.map((j) => ({ key: j.key, cacheKey: j.cacheKey, needs: j.needs, arraySize: j.arraySize })) }));
     }
     for (const r of o.rendered) writeFileSync(scriptPath(o.dir, r.key), r.script, { mode: 0o600 });
+    for (const g of o.groups ?? []) writeFileSync(groupScriptPath(o.dir, g.name), g.script, { mode: 0o600 });
 
     await o.prepareImages(emit);
 
     // Reattach to what is still alive, then submit everything else in topological order.
     const alive = order.filter((j) => j.externalId && !isFinal(jobState(j)));
-    if (alive.length > 0) applyAndEmit(jobs, await o.executor.poll(alive.map((j) => j.externalId!)), emit);
+    if (alive.length > 0) applyAndEmit(o, jobs, await o.executor.poll(distinctIds(alive)), emit);
     const toSubmit = order.filter((j) => {
       const state = j.externalId ? jobState(j) : undefined;
       return !(state === 'COMPLETED' && j.tasks.size > 0) && !(state && !isFinal(state));
@@ -101,7 +116,7 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
     await Promise.race([sleep(interval), o.cancelled ?? new Promise(() => undefined)]);
     if (stopped.aborted) return cancelRun(o, jobs, order, emit);
     const active = order.filter((j) => j.externalId && !j.settled);
-    const changed = applyAndEmit(jobs, await o.executor.poll(active.map((j) => j.externalId!)), emit);
+    const changed = applyAndEmit(o, jobs, await o.executor.poll(distinctIds(active)), emit);
     interval = changed > 0 ? min : Math.min(max, Math.round(interval * 1.5));
     for (const j of active) {
       const state = jobState(j);
@@ -117,10 +132,12 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
         j.settled = state;
         continue;
       }
-      await submit(o, jobs, j, emit);
+      const resubmitted = new Set(await submit(o, jobs, j, emit));
       for (const d of dependentsOf(j.key, order)) {
+        // The later jobs of j's group went with it; a dependent group goes once, from its first job here.
+        if (resubmitted.has(d.key)) continue;
         if (d.externalId && !isFinal(jobState(d))) await o.executor.cancel([d.externalId]);
-        await submit(o, jobs, d, emit);
+        for (const k of await submit(o, jobs, d, emit)) resubmitted.add(k);
       }
       interval = min;
     }
@@ -133,16 +150,16 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
 
 /** Cancels every job of the run that is still pending or running, then finishes it as CANCELLED. */
 async function cancelRun(o: RunOptions, jobs: Map<string, TrackedJob>, order: TrackedJob[], emit: Emit): Promise<RunStatus> {
-  const active = order.filter((j) => j.externalId && !isFinal(jobState(j))).map((j) => j.externalId!);
+  const active = distinctIds(order.filter((j) => j.externalId && !isFinal(jobState(j))));
   await o.executor.cancel(active);
-  if (active.length > 0) applyAndEmit(jobs, await o.executor.poll(active), emit);
+  if (active.length > 0) applyAndEmit(o, jobs, await o.executor.poll(active), emit);
   return finish(o, jobs, emit, 'CANCELLED');
 }
 
 async function finish(o: RunOptions, jobs: Map<string, TrackedJob>, emit: Emit, status: RunStatus): Promise<RunStatus> {
   // Accounting settles a moment after a job ends (node lists, end times): one last query for the record.
-  const ids = [...jobs.values()].map((j) => j.externalId).filter((id): id is string => id !== undefined);
-  if (ids.length > 0) applyAndEmit(jobs, (await o.executor.poll(ids)).filter((r) => isFinal(r.state)), emit);
+  const ids = distinctIds([...jobs.values()].filter((j) => j.externalId !== undefined));
+  if (ids.length > 0) applyAndEmit(o, jobs, (await o.executor.poll(ids)).filter((r) => isFinal(r.state)), emit);
   emit(event('run-finished', { status }));
   // Read back as a stream, once per product: the journal of a big array never sits in memory whole.
   const events = () => journalEvents(o.dir.journal);
@@ -182,15 +199,20 @@ function retryAllowed(o: RunOptions, j: TrackedJob, state: string): boolean {
 
 /**
  * Submits `list` (in topological order): one at a time, or up to the executor's submitConcurrency at
- * once, each job only after every job it needs from the list has its id. When a submission fails, the
- * ones in flight end first and no dependent of the failed job is submitted; the first error is thrown.
+ * once, each job only after every job it needs from the list has its id. A group goes as one
+ * submission, from its first job in the list, after everything its jobs need. When a submission
+ * fails, the ones in flight end first and no dependent of the failed job is submitted; the first
+ * error is thrown.
  */
 async function submitAll(o: RunOptions, jobs: Map<string, TrackedJob>, list: TrackedJob[], emit: Emit, interrupt: AbortSignal): Promise<void> {
+  list = inSubmissionOrder(o, list);
   const limit = Math.max(1, Math.floor(o.executor.submitConcurrency ?? 1));
+  const handled = new Set<string>();
   if (limit === 1) {
     for (const j of list) {
       if (interrupt.aborted) return;
-      await submit(o, jobs, j, emit, interrupt);
+      if (handled.has(j.key)) continue;
+      for (const k of await submit(o, jobs, j, emit, interrupt)) handled.add(k);
     }
     return;
   }
@@ -206,62 +228,127 @@ async function submitAll(o: RunOptions, jobs: Map<string, TrackedJob>, list: Tra
   };
   const done = new Map<string, Promise<void>>();
   for (const j of list) {
-    const before = j.needs.map((n) => done.get(n)).filter((p): p is Promise<void> => p !== undefined);
-    done.set(
-      j.key,
-      Promise.all(before).then(async () => {
-        await slot();
-        try {
-          if (!interrupt.aborted) await submit(o, jobs, j, emit, interrupt);
-        } finally {
-          release();
-        }
-      }),
-    );
+    if (done.has(j.key)) continue;
+    // A group's submission carries its later jobs in the list, and waits for what any of them needs.
+    const unit = j.group === undefined ? [j] : list.filter((m) => m.group === j.group);
+    const inside = new Set(unit.map((m) => m.key));
+    const before = unit.flatMap((m) => m.needs).filter((n) => !inside.has(n)).map((n) => done.get(n)).filter((p): p is Promise<void> => p !== undefined);
+    const submitted = Promise.all(before).then(async () => {
+      await slot();
+      try {
+        if (!interrupt.aborted) await submit(o, jobs, j, emit, interrupt);
+      } finally {
+        release();
+      }
+    });
+    for (const m of unit) done.set(m.key, submitted);
   }
-  const results = await Promise.allSettled(done.values());
+  const results = await Promise.allSettled(new Set(done.values()));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
 }
 
-async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJob, emit: Emit, interrupt?: AbortSignal): Promise<void> {
-  const planned = o.plan.jobs.find((p) => p.key === j.key)!;
-  j.attempt++;
-  j.tasks = new Map();
-  j.settled = undefined;
-  const comment = `shifterflow:${o.dir.id}:${j.key}:${j.attempt}`;
-  const logs = logPaths(o.dir, planned.array !== undefined, j.key, j.attempt);
-  const deps = j.needs.map((n) => jobs.get(n)!).filter((d) => !(d.settled === 'COMPLETED' || (d.tasks.size > 0 && jobState(d) === 'COMPLETED')));
+/** `list` in the plan's submission order (plan/groups.ts): a group after whatever its jobs need. */
+function inSubmissionOrder(o: RunOptions, list: TrackedJob[]): TrackedJob[] {
+  if (!list.some((j) => j.group !== undefined)) return list;
+  const rank = new Map<string, number>();
+  submissionUnits(o.plan).forEach((unit, i) => {
+    for (const key of unit.kind === 'job' ? [unit.job.key] : unit.group.members) rank.set(key, i);
+  });
+  return list.map((j, i) => ({ j, i })).sort((a, b) => (rank.get(a.j.key) ?? 0) - (rank.get(b.j.key) ?? 0) || a.i - b.i).map(({ j }) => j);
+}
+
+/** Submits a job, or its group from this job on; returns the keys of the jobs submitted. */
+async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJob, emit: Emit, interrupt?: AbortSignal): Promise<string[]> {
+  const group = j.group === undefined ? undefined : o.groups?.find((g) => g.name === j.group);
+  const from = group ? group.members.indexOf(j.key) : 0;
+  const members = group ? group.members.slice(from).map((k) => jobs.get(k)!) : [j];
+  const planned = members.map((m) => o.plan.jobs.find((p) => p.key === m.key)!);
+  // One attempt number for everything in one submission: a group's log and marker names share it.
+  const attempt = Math.max(...members.map((m) => m.attempt)) + 1;
+  for (const m of members) {
+    m.attempt = attempt;
+    m.tasks = new Map();
+    m.settled = undefined;
+  }
+  const comment = `shifterflow:${o.dir.id}:${j.key}:${attempt}`;
+  const logs = group ? groupLogPaths(o.dir, group.name, attempt) : logPaths(o.dir, planned[0].array !== undefined, j.key, attempt);
+  const inside = new Set(members.map((m) => m.key));
+  const needs = [...new Set(members.flatMap((m) => m.needs))].filter((n) => !inside.has(n)).map((n) => jobs.get(n)!);
+  const deps = needs.filter((d) => !(d.settled === 'COMPLETED' || (d.tasks.size > 0 && jobState(d) === 'COMPLETED')));
   const sub: Submission = {
     job: j.key,
-    attempt: j.attempt,
-    name: planned.slurmName,
+    attempt,
+    name: group ? group.slurmName : planned[0].slurmName,
     comment,
-    scriptPath: scriptPath(o.dir, j.key),
-    dependsOn: deps.map((d) => d.externalId!),
+    scriptPath: group ? groupScriptPath(o.dir, group.name) : scriptPath(o.dir, j.key),
+    dependsOn: [...new Set(deps.map((d) => d.externalId!))],
     stdoutPath: logs.stdout,
     stderrPath: logs.stderr,
     workdir: o.workdir,
   };
+  // The group's script: the first job to run, the attempt (in the log names), where the logs go.
+  if (group) sub.args = [String(from), String(attempt), o.dir.logs];
   // Retried by this run after a node failure or preemption: Slurm must not requeue the old job as well.
-  if ((planned.retry?.on as string[] | undefined)?.some((s) => s === 'NODE_FAIL' || s === 'PREEMPTED')) sub.noRequeue = true;
+  if (planned.some((p) => (p.retry?.on as string[] | undefined)?.some((s) => s === 'NODE_FAIL' || s === 'PREEMPTED'))) sub.noRequeue = true;
   // On resume, look before submitting: a submission made just before a crash is found by its comment.
   // In a fresh run no job can carry this run's comment yet (the executor guards its own retries).
   const earlier = o.resuming ? await o.executor.findByComment(comment) : undefined;
-  j.externalId = earlier ?? (await o.executor.submit(sub, interrupt));
-  emit(event('job-submitted', { job: j.key, attempt: j.attempt, externalId: j.externalId, cacheKey: j.cacheKey }));
+  const externalId = earlier ?? (await o.executor.submit(sub, interrupt));
+  for (const m of members) {
+    m.externalId = externalId;
+    emit(event('job-submitted', { job: m.key, attempt, externalId, cacheKey: m.cacheKey }));
+  }
+  return members.map((m) => m.key);
 }
 
 /** Emits an event; job states are made durable together by `flush` (one fsync per poll, not per task). */
 type Emit = ((e: RunEvent) => void) & { flush?: () => void };
 
-function applyAndEmit(jobs: Map<string, TrackedJob>, rows: TaskStatus[], emit: Emit): number {
-  const changed = applyStatuses(jobs, rows);
+function applyAndEmit(o: RunOptions, jobs: Map<string, TrackedJob>, rows: TaskStatus[], emit: Emit): number {
+  const changed = applyStatuses(jobs, groupRows(o, jobs, rows));
   for (const { job, status } of changed) {
     emit(event('job-state', { job: job.key, attempt: job.attempt, externalId: status.externalId, arrayIndex: status.arrayIndex, state: status.state, exitCode: status.exitCode, nodes: status.nodes, start: status.startTime, end: status.endTime, elapsedSeconds: status.elapsedSeconds, reason: status.reason }));
   }
   emit.flush?.();
   return changed.length;
+}
+
+/** A group's Slurm row becomes one row per job it runs, read from their markers (group-states.ts). */
+function groupRows(o: RunOptions, jobs: Map<string, TrackedJob>, rows: TaskStatus[]): StatusRow[] {
+  if (!o.groups?.length) return rows;
+  const byId = new Map<string, TrackedJob[]>();
+  for (const j of jobs.values()) {
+    if (j.group === undefined || j.externalId === undefined) continue;
+    const list = byId.get(j.externalId);
+    if (list) list.push(j);
+    else byId.set(j.externalId, [j]);
+  }
+  if (byId.size === 0) return rows;
+  const out: StatusRow[] = [];
+  for (const row of rows) {
+    const members = byId.get(row.externalId);
+    if (!members) {
+      out.push(row);
+      continue;
+    }
+    // The jobs this submission runs, in their group's order (the tracked map keeps plan order).
+    const attempt = members[0].attempt;
+    const read = (key: string, ext: string) => {
+      try {
+        return readFileSync(join(o.dir.logs, `${key}.${attempt}.${ext}`), 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    for (const { job, status } of memberStatuses(row, members.map((m) => m.key), (key) => parseMarkers(read(key, 'started'), read(key, 'ended')))) out.push({ ...status, job });
+  }
+  return out;
+}
+
+/** Each external id once: the jobs of a group share their group's. */
+function distinctIds(list: TrackedJob[]): string[] {
+  return [...new Set(list.map((j) => j.externalId!))];
 }
 
 /** Rebuilds job knowledge from an earlier journal of this run (resume). A changed script starts over. */
@@ -284,6 +371,16 @@ function restore(jobs: Map<string, TrackedJob>, past: RunEvent[]): void {
 
 export function scriptPath(dir: RunDir, key: string): string {
   return join(dir.scripts, `${key}.sbatch`);
+}
+
+/** `@` is in no job name: a group's files cannot clash with a job's. */
+export function groupScriptPath(dir: RunDir, name: string): string {
+  return join(dir.scripts, `${name}@group.sbatch`);
+}
+
+/** The group's own output (its jobs write theirs, as logPaths names them, from the script). */
+function groupLogPaths(dir: RunDir, name: string, attempt: number): { stdout: string; stderr: string } {
+  return { stdout: join(dir.logs, `${name}@group.${attempt}.out`), stderr: join(dir.logs, `${name}@group.${attempt}.err`) };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -15,7 +15,7 @@ export interface SbatchArgvOptions {
 
 /**
  * `sbatch --parsable --kill-on-invalid-dep=yes [--dependency=afterok:1:2] --job-name=N --comment=C
- *  --output=O --error=E --chdir=W SCRIPT`. An argv array: nothing here passes through a shell.
+ *  --output=O --error=E --chdir=W SCRIPT [ARGS]`. An argv array: nothing here passes through a shell.
  */
 export function sbatchArgv(sub: Submission, opts: SbatchArgvOptions = {}): string[] {
   assertJobIds(sub.dependsOn);
@@ -44,6 +44,8 @@ export function sbatchArgv(sub: Submission, opts: SbatchArgvOptions = {}): strin
     ...(opts.extraArgs ?? []),
     // sbatch reads a relative script path from its own cwd (ours), and a leading '-' would be an option.
     path.resolve(sub.scriptPath),
+    // After the script, sbatch passes every word to it unread.
+    ...(sub.args ?? []),
   );
   return argv;
 }

@@ -2,7 +2,7 @@
 // names (checkWorkflowSchema), and the workflow rules (image entries, volumes, references between
 // jobs, cycles...). On a large file they cost as much as everything else after an edit, yet an edit
 // inside one job rarely changes what they read: the header values, the profile, and per job its name,
-// whether it is a mapping, its `needs` and its matrix keys. When none of those changed since the
+// whether it is a mapping, its `needs`, its `group` and its matrix keys. When none of those changed since the
 // previous validation, its findings are reused as they are (findings hold paths, not positions).
 
 import type { Finding } from './finding';
@@ -70,7 +70,7 @@ function graphView(job: unknown): string | undefined {
   if (!j) return 'not a mapping';
   const matrix = asRecord(j.matrix);
   try {
-    return JSON.stringify([j.needs, matrix ? Object.keys(matrix) : null]);
+    return JSON.stringify([j.needs, matrix ? Object.keys(matrix) : null, j.group, j.matrix !== undefined]);
   } catch {
     return undefined; // needs that contain themselves through an alias: never the same
   }

@@ -218,6 +218,10 @@ export interface Job {
    */
   needs?: string[];
   /**
+   * Run this job in one allocation with the other jobs of the same group, one after another, instead of as its own Slurm job: a chain of short jobs then waits for the scheduler once, not once per link. The jobs of a group must form a chain (each one needs the one before it), must not have a matrix, and must ask for the same image, volumes, modules and Slurm options (the group asks for the sum of their times). Each job keeps its own log, state and retries: a retry runs the group again from the failed job. Jobs outside the group that need one of its jobs wait for the whole group.
+   */
+  group?: string;
+  /**
    * The job's image: an alias from `images:` or a full reference such as docker:ubuntu:22.04. Becomes `#SBATCH --image=...`; the image must be pulled and READY before submission (shifterflow does this for you).
    */
   image?: string;

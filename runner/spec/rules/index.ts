@@ -6,6 +6,7 @@
 
 import type { Finding } from '../finding';
 import { cycles } from './cycles';
+import { groups } from './groups';
 import { imageEntries, jobImageRefs } from './image-refs';
 import { jobImage } from './job-image';
 import { jobVolumesRule } from './job-volumes';
@@ -24,10 +25,10 @@ import { workdir } from './workdir';
 
 /**
  * Rules about the whole file. They may read the header and the profile, and of the jobs only their
- * names, which are mappings, their `needs` and their matrix keys: whole-workflow.ts reuses their
+ * names, which are mappings, their `needs`, `group` and matrix keys: whole-workflow.ts reuses their
  * findings while those are unchanged.
  */
-export const WORKFLOW_RULES: Rule[] = [imageEntries, workflowReferences, volumePaths, volumeTargets, perNodeCache, cycles, inheritedMatrixRefs, unsafeHeaderValues];
+export const WORKFLOW_RULES: Rule[] = [imageEntries, workflowReferences, volumePaths, volumeTargets, perNodeCache, cycles, groups, inheritedMatrixRefs, unsafeHeaderValues];
 
 const JOB_RULES: JobRule[] = [jobImageRefs, jobReferences, cacheAcrossSteps, jobVolumesRule, jobImage, steps, matrixRefs, taskCounts, mpi, qos, workdir, unsafeJobValues];
 

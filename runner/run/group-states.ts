@@ -1,0 +1,78 @@
+// One Slurm job runs a whole group (render/group-script.ts); the run follows each of its jobs apart.
+// Slurm reports the group's job; the markers each job leaves beside its logs tell which of the jobs
+// have started and how they ended. Pure: the caller reads the marker files.
+
+import type { TaskStatus } from './executor';
+import { isFinal, type JobState } from './job-state';
+
+/** What the markers of one job of a group say (seconds since the epoch). */
+export interface GroupMarkers {
+  started?: number;
+  ended?: { status: number; at: number };
+}
+
+/** Reads `<job>.<attempt>.started` ("SECONDS") and `.ended` ("STATUS SECONDS") texts; undefined: no file. */
+export function parseMarkers(started: string | undefined, ended: string | undefined): GroupMarkers {
+  const out: GroupMarkers = {};
+  const s = started === undefined ? NaN : Number(started.trim());
+  if (Number.isFinite(s)) out.started = s;
+  const m = ended === undefined ? null : /^(\d+) (\d+)\s*$/.exec(ended);
+  if (m) out.ended = { status: Number(m[1]), at: Number(m[2]) };
+  return out;
+}
+
+/**
+ * The status of each job of a group submission (`members`: the jobs it runs, in order), from the
+ * group's Slurm row and the jobs' markers: ended jobs by their exit status; the first job that has
+ * not ended is the one the group is at (PENDING/RUNNING while the group is, else the group's final
+ * state: it was running when the group timed out, failed or was cancelled); the jobs after a failed
+ * one, or after the one the group ended in, never ran: CANCELLED.
+ */
+export function memberStatuses(row: TaskStatus, members: readonly string[], markers: (job: string) => GroupMarkers): { job: string; status: TaskStatus }[] {
+  const out: { job: string; status: TaskStatus }[] = [];
+  const groupEnded = isFinal(row.state);
+  let stopped = false;
+  let current = false;
+  for (const job of members) {
+    const base: TaskStatus = { externalId: row.externalId, state: 'PENDING' };
+    if (row.submitTime !== undefined) base.submitTime = row.submitTime;
+    if (stopped || current) {
+      out.push({ job, status: { ...base, state: stopped || groupEnded ? 'CANCELLED' : 'PENDING', reason: 'an earlier job of its group did not complete' } });
+      continue;
+    }
+    const mk = markers(job);
+    const status: TaskStatus = { ...base };
+    if (row.nodes !== undefined) status.nodes = row.nodes;
+    if (mk.started !== undefined) status.startTime = iso(mk.started);
+    if (mk.ended) {
+      status.state = mk.ended.status === 0 ? 'COMPLETED' : 'FAILED';
+      status.exitCode = mk.ended.status;
+      status.endTime = iso(mk.ended.at);
+      if (mk.started !== undefined) status.elapsedSeconds = Math.max(0, mk.ended.at - mk.started);
+      if (status.state === 'FAILED') stopped = true;
+      out.push({ job, status });
+      continue;
+    }
+    current = true;
+    status.state = currentState(row.state, mk);
+    if (groupEnded) {
+      if (row.exitCode !== undefined) status.exitCode = row.exitCode;
+      if (row.endTime !== undefined) status.endTime = row.endTime;
+      if (row.reason !== undefined) status.reason = row.reason;
+    } else if (status.startTime === undefined && row.startTime !== undefined && status.state === 'RUNNING') status.startTime = row.startTime;
+    if (status.state === 'PENDING') delete status.nodes;
+    out.push({ job, status });
+  }
+  return out;
+}
+
+function currentState(group: JobState, mk: GroupMarkers): JobState {
+  if (!isFinal(group)) return group === 'PENDING' || mk.started === undefined && group !== 'RUNNING' ? group : 'RUNNING';
+  // The group's script exits 0 only after every job ended: a COMPLETED group with a job that has no
+  // end marker lost it (the log directory was not writable): a failure, not a success.
+  return group === 'COMPLETED' ? 'FAILED' : group;
+}
+
+function iso(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
+}
