@@ -9,7 +9,9 @@
 // --default-resources slurm_account=m1234 slurm_partition=debug runtime=5, the image through
 // slurm_extra, --max-status-checks-per-second 1. Every Snakemake job runs `shifter true` (then touches
 // its output marker), like the floor's and shifterflow's jobs (srun -n 1 shifter true).
-// BENCH_PEERS=floor,sf,snakemake picks who runs (default: all three for snake, floor,sf otherwise).
+// sfgroup is shifterflow with the chain in one `group:` (its links run one after another in one
+// allocation: the stretch target, below the floor, which pays the scheduler once per link).
+// BENCH_PEERS=floor,sf,sfgroup,snakemake picks who runs (default: all four for snake, floor,sf,sfgroup otherwise).
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,11 +29,11 @@ const shims = slurmShims(dir);
 const IMAGE = 'docker:workflow:latest';
 const OPTS = `#SBATCH --account=m1234\n#SBATCH --qos=regular\n#SBATCH --time=00:05:00`;
 
-const PEERS = (process.env.BENCH_PEERS ?? (SHAPE === 'snake' ? 'floor,sf,snakemake' : 'floor,sf')).split(',');
+const PEERS = (process.env.BENCH_PEERS ?? (SHAPE === 'snake' ? 'floor,sf,sfgroup,snakemake' : 'floor,sf,sfgroup')).split(',');
 const SNAKE_COMMAND = process.env.BENCH_SNAKE_COMMAND ?? 'shifter true';
 
-function workflowYaml(name) {
-  if (SHAPE === 'snake') return snakeWorkflowYaml({ name, fanout: FANOUT, chain: CHAIN, image: IMAGE });
+function workflowYaml(name, group) {
+  if (SHAPE === 'snake') return snakeWorkflowYaml({ name, fanout: FANOUT, chain: CHAIN, image: IMAGE, group });
   const lines = [`version: 1`, `name: ${name}`, `profile: { base: slurm, siteFileSystems: [/sfglobal] }`, `defaults: { account: m1234, qos: regular, time: "00:05:00" }`, `images: { box: "${IMAGE}" }`, `jobs:`];
   if (SHAPE === 'snake') {
     lines.push(`  root: { image: box, command: "true" }`);
@@ -40,7 +42,7 @@ function workflowYaml(name) {
     for (let i = 0; i < CHAIN; i++) lines.push(`  link${i}: { needs: [${i === 0 ? 'join' : `link${i - 1}`}], image: box, command: "true" }`);
   } else {
     lines.push(`  fan: { image: box, matrix: { i: [${Array.from({ length: FANOUT }, (_, i) => i).join(', ')}] }, command: "true" }`);
-    for (let i = 0; i < CHAIN; i++) lines.push(`  link${i}: { needs: [${i === 0 ? 'fan' : `link${i - 1}`}], image: box, command: "true" }`);
+    for (let i = 0; i < CHAIN; i++) lines.push(`  link${i}: { needs: [${i === 0 ? 'fan' : `link${i - 1}`}]${group ? `, group: ${group}` : ''}, image: box, command: "true" }`);
   }
   return lines.join('\n') + '\n';
 }
@@ -86,7 +88,7 @@ function clusterReady() {
 
 const stamp = (what) => console.log(`  [${new Date().toISOString()}] ${what}`);
 const rows = [];
-const samples = { floor: [], sf: [], snakemake: [] };
+const samples = { floor: [], sf: [], sfgroup: [], snakemake: [] };
 const calls = {};
 const snakemake = spawnSync('bash', ['-c', 'command -v snakemake'], { encoding: 'utf8' }).stdout.trim();
 if (PEERS.includes('snakemake') && SHAPE !== 'snake') throw new Error('Snakemake runs only the snake shape');
@@ -110,6 +112,14 @@ for (let r = 0; r < RUNS; r++) {
     calls.sf = countCalls(dir);
     stamp(`shifterflow run ${r}: ${(samples.sf.at(-1) / 1000).toFixed(1)} s`);
   }
+  if (PEERS.includes('sfgroup')) {
+    clusterReady();
+    write(env, join(dir, 'dag-group.yaml'), workflowYaml(`sfg${r}`, 'chain'));
+    resetCalls(dir);
+    samples.sfgroup.push(asUser(env, dir, [process.execPath, join(root, 'bin/shifterflow.js'), 'run', 'dag-group.yaml', '--poll-ms', '250,2000'], shims).ms);
+    calls.sfgroup = countCalls(dir);
+    stamp(`shifterflow run, chain in one group ${r}: ${(samples.sfgroup.at(-1) / 1000).toFixed(1)} s`);
+  }
   if (PEERS.includes('snakemake')) {
     clusterReady();
     rmSync(join(dir, 'done'), { recursive: true, force: true });
@@ -128,15 +138,19 @@ console.log(`shape ${SHAPE}: ${SHAPE === 'snake' ? `root -> ${FANOUT} -> join ->
 const floor = samples.floor.length ? stats(samples.floor) : undefined;
 const sf = samples.sf.length ? stats(samples.sf) : undefined;
 const sm = samples.snakemake.length ? stats(samples.snakemake) : undefined;
+const sfg = samples.sfgroup.length ? stats(samples.sfgroup) : undefined;
 if (floor) rows.push([`hand-written sbatch chain (floor)`, floor]);
 if (sf) rows.push([`shifterflow run`, sf]);
+if (sfg) rows.push([`shifterflow run, chain in one group:`, sfg]);
 if (sm) rows.push([`snakemake --slurm (7.21)`, sm]);
 const ratios = [];
 if (sf && floor) ratios.push({ label: 'shifterflow / floor', value: sf.median / floor.median, target: '<= 1.1x', ok: (v) => v <= 1.1 });
 if (sf && sm) ratios.push({ label: 'snakemake / shifterflow', value: sm.median / sf.median, target: '>= 8x', ok: (v) => v >= 8 });
 if (sm && floor) ratios.push({ label: 'snakemake / floor', value: sm.median / floor.median });
+if (sfg && floor) ratios.push({ label: 'shifterflow, grouped chain / floor', value: sfg.median / floor.median, target: '< 1x (stretch)', ok: (v) => v < 1 });
 report('P3 real Slurm', rows, ratios);
 if (calls.floor) console.log(`  Slurm calls, floor:       ${JSON.stringify(calls.floor)}`);
 // Every poll makes exactly one sacct call, so sacct counts the polls.
 if (calls.sf) console.log(`  Slurm calls, shifterflow: ${JSON.stringify(calls.sf)}: sbatch ${calls.sf.sbatch} for ${jobs} job templates; ${((calls.sf.squeue + calls.sf.sacct) / Math.max(1, calls.sf.sacct)).toFixed(2)} queries per poll over ${calls.sf.sacct} polls in ${(sf.median / 1000).toFixed(0)} s`);
+if (calls.sfgroup) console.log(`  Slurm calls, shifterflow with the chain grouped: ${JSON.stringify(calls.sfgroup)}`);
 if (calls.snakemake) console.log(`  Slurm calls, snakemake:   ${JSON.stringify(calls.snakemake)} (one sacct per active job per status sweep)`);

@@ -83,6 +83,55 @@ jobs:
     assert.deepEqual(flaky, ['FAILED', 'COMPLETED']);
   });
 
+  it('a group runs its chain in one Slurm job, each job with its own log and state; a retry reruns the group from the failed job', async () => {
+    const wf = unique('grp');
+    const dir = clusterWorkspace(c, { 'wf.yaml': clusterWorkflow(wf, `jobs:
+  prep:
+    image: workflow
+    command: touch @DIR@/prep
+  a:
+    needs: [prep]
+    group: chain
+    image: workflow
+    command: sh -c 'echo "a in $SLURM_JOB_ID"'
+  b:
+    needs: [a]
+    group: chain
+    image: workflow
+    retry: { attempts: 1, on: [FAILED] }
+    command: sh -c 'test -f @DIR@/once || { touch @DIR@/once; echo "b fails once" >&2; exit 4; }; echo "b in $SLURM_JOB_ID"'
+  c:
+    needs: [b]
+    group: chain
+    image: workflow
+    command: sh -c 'echo "c in $SLURM_JOB_ID"'
+  after:
+    needs: [c]
+    image: workflow
+    command: touch @DIR@/after
+`) });
+    const r = runAsUser(c, dir, ['run', 'wf.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(existsSync(join(dir, 'after')));
+    // One Slurm job per group attempt, never one per job of the group.
+    const jobs = await settledJobs(c, wf, 5);
+    const states = (name: string) => jobs.filter((j) => j.name === `${wf}.${name}`).map((j) => j.state.split(' ')[0]);
+    assert.deepEqual(states('prep'), ['COMPLETED']);
+    assert.deepEqual(states('chain'), ['FAILED', 'COMPLETED']);
+    assert.deepEqual(states('after'), ['CANCELLED', 'COMPLETED']);
+    assert.deepEqual(['a', 'b', 'c'].map((k) => jobs.filter((j) => j.name === `${wf}.${k}`).length), [0, 0, 0]);
+    // Each job's own log; a ran once (not again with the retry), b twice, c only in the second.
+    const first = /^a in (\d+)\n$/.exec(logOf(dir, 'a.1.out'))?.[1];
+    const second = /^b in (\d+)\n$/.exec(logOf(dir, 'b.2.out'))?.[1];
+    assert.ok(first && second && first !== second, `a ran in ${first}, b's retry in ${second}`);
+    assert.equal(logOf(dir, 'c.2.out'), `c in ${second}\n`);
+    assert.match(logOf(dir, 'b.1.err'), /b fails once/);
+    const logs = readdirSync(join(dir, '.shifterflow', 'runs', runDirs(dir)[0], 'logs'));
+    assert.ok(!logs.includes('a.2.out') && !logs.includes('c.1.out'), logs.join(' '));
+    const s = JSON.parse(runAsUser(c, dir, ['status', '--json']).stdout);
+    assert.deepEqual(s.jobs.map((j: { key: string; state: string; attempt: number }) => [j.key, j.state, j.attempt]), [['prep', 'COMPLETED', 1], ['a', 'COMPLETED', 1], ['b', 'COMPLETED', 2], ['c', 'COMPLETED', 2], ['after', 'COMPLETED', 2]]);
+  });
+
   it('cancel mid-run cancels the Slurm jobs', async () => {
     const wf = unique('cancel');
     const dir = clusterWorkspace(c, { 'wf.yaml': clusterWorkflow(wf, `jobs:\n  long:\n    image: workflow\n    command: sleep 120\n  next:\n    needs: [long]\n    image: workflow\n    command: "true"\n`) });
