@@ -9,7 +9,7 @@ interface Timed {
 
 export type RunEvent = Timed &
   (
-    | { type: 'run-started'; runId: string; workflow: string; file: string; profile: string; executor: string; jobs: { key: string; cacheKey: string; needs: string[]; arraySize?: number }[] }
+    | { type: 'run-started'; runId: string; workflow: string; file: string; profile: string; executor: string; jobs: { key: string; cacheKey: string; needs: string[]; arraySize?: number; group?: string }[] }
     | { type: 'image'; ref: string; status: string; id?: string; message?: string }
     | { type: 'job-submitted'; job: string; attempt: number; externalId: string; cacheKey: string }
     | { type: 'job-state'; job: string; attempt: number; externalId: string; arrayIndex?: number; state: JobState; exitCode?: number; nodes?: string; start?: string; end?: string; elapsedSeconds?: number; reason?: string }

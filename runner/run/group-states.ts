@@ -1,7 +1,9 @@
 // One Slurm job runs a whole group (render/group-script.ts); the run follows each of its jobs apart.
 // Slurm reports the group's job; the markers each job leaves beside its logs tell which of the jobs
-// have started and how they ended. Pure: the caller reads the marker files.
+// have started and how they ended. memberStatuses is pure; markersIn reads the files.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TaskStatus } from './executor';
 import { isFinal, type JobState } from './job-state';
 
@@ -75,4 +77,16 @@ function currentState(group: JobState, mk: GroupMarkers): JobState {
 
 function iso(seconds: number): string {
   return new Date(seconds * 1000).toISOString();
+}
+
+/** The markers of a group submission's jobs, read from the run's log directory. */
+export function markersIn(logs: string, attempt: number): (job: string) => GroupMarkers {
+  const read = (job: string, ext: string) => {
+    try {
+      return readFileSync(join(logs, `${job}.${attempt}.${ext}`), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  return (job) => parseMarkers(read(job, 'started'), read(job, 'ended'));
 }

@@ -13,6 +13,8 @@ export interface JobSummary {
   exitCode?: number;
   tasks: { index?: number; state: JobState; exitCode?: number; nodes?: string; start?: string; end?: string }[];
   arraySize?: number;
+  /** The group it runs in (one Slurm job for the group's jobs). */
+  group?: string;
 }
 
 export interface RunSummary {
@@ -42,7 +44,11 @@ export function summarize(events: Iterable<RunEvent>): RunSummary | undefined {
     if (e.type === 'run-started') {
       if (started) continue;
       started = e;
-      for (const j of e.jobs) jobs.set(j.key, { key: j.key, needs: j.needs, attempt: 0, state: 'NOT_SUBMITTED', tasks: [], arraySize: j.arraySize });
+      for (const j of e.jobs) {
+        const job: JobSummary = { key: j.key, needs: j.needs, attempt: 0, state: 'NOT_SUBMITTED', tasks: [], arraySize: j.arraySize };
+        if (j.group !== undefined) job.group = j.group;
+        jobs.set(j.key, job);
+      }
     } else if (e.type === 'job-submitted') {
       const j = jobs.get(e.job);
       if (!j) continue;

@@ -4,13 +4,13 @@
 // allows are resubmitted and their dependents re-linked. Resume reads the journal and never submits a
 // job that is finished (same cache key) or still alive.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { submissionUnits } from '../plan/groups';
 import type { Plan } from '../plan/types';
 import { event, type RunEvent, type RunStatus } from './events';
 import { SubmissionInterrupted, type Executor, type Submission, type TaskStatus } from './executor';
-import { memberStatuses, parseMarkers } from './group-states';
+import { markersIn, memberStatuses } from './group-states';
 import { applyStatuses, dependentsOf, jobState, type StatusRow, type TrackedJob } from './job-tracker';
 import { isFinal } from './job-state';
 import { Journal, journalEvents, readJournal } from './journal';
@@ -77,7 +77,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
     const jobs = new Map(order.map((j) => [j.key, j]));
     restore(jobs, past);
     if (!past.some((e) => e.type === 'run-started')) {
-      emit(event('run-started', { runId: o.dir.id, workflow: o.plan.workflow, file: o.file, profile: o.plan.profile.name, executor: o.executor.name, jobs: order.map((j) => ({ key: j.key, cacheKey: j.cacheKey, needs: j.needs, arraySize: j.arraySize })) }));
+      emit(event('run-started', { runId: o.dir.id, workflow: o.plan.workflow, file: o.file, profile: o.plan.profile.name, executor: o.executor.name, jobs: order.map((j) => ({ key: j.key, cacheKey: j.cacheKey, needs: j.needs, arraySize: j.arraySize, ...(j.group !== undefined ? { group: j.group } : {}) })) }));
     }
     for (const r of o.rendered) writeFileSync(scriptPath(o.dir, r.key), r.script, { mode: 0o600 });
     for (const g of o.groups ?? []) writeFileSync(groupScriptPath(o.dir, g.name), g.script, { mode: 0o600 });
@@ -333,15 +333,7 @@ function groupRows(o: RunOptions, jobs: Map<string, TrackedJob>, rows: TaskStatu
       continue;
     }
     // The jobs this submission runs, in their group's order (the tracked map keeps plan order).
-    const attempt = members[0].attempt;
-    const read = (key: string, ext: string) => {
-      try {
-        return readFileSync(join(o.dir.logs, `${key}.${attempt}.${ext}`), 'utf8');
-      } catch {
-        return undefined;
-      }
-    };
-    for (const { job, status } of memberStatuses(row, members.map((m) => m.key), (key) => parseMarkers(read(key, 'started'), read(key, 'ended')))) out.push({ ...status, job });
+    for (const { job, status } of memberStatuses(row, members.map((m) => m.key), markersIn(o.dir.logs, members[0].attempt))) out.push({ ...status, job });
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cluster, clusterWorkflow, clusterWorkspace, journalOf, runAsUser, runDirs, sacctJobs, settledJobs, spawnAsUser, unique, type Cluster } from './cluster';
 
@@ -181,6 +181,28 @@ jobs:
     assert.equal(status.code, 0, status.stdout + status.stderr);
     assert.match(status.stdout, /^ {2}b +\d+ +COMPLETED$/m);
     assert.ok(existsSync(join(dir, 'b-done')));
+  });
+
+  it('--detach with a group: status tells the group\'s jobs apart while it runs and after', async () => {
+    const wf = unique('gdetach');
+    const dir = clusterWorkspace(c, { 'wf.yaml': clusterWorkflow(wf, `jobs:\n  a:\n    group: g\n    image: workflow\n    command: "true"\n  b:\n    needs: [a]\n    group: g\n    image: workflow\n    command: sh -c 'while [ ! -f @DIR@/go ]; do sleep 0.2; done'\n  c:\n    needs: [b]\n    group: g\n    image: workflow\n    command: sh -c 'exit 5'\n`) });
+    const r = runAsUser(c, dir, ['run', 'wf.yaml', '--detach']);
+    assert.equal(r.code, 0, r.stderr);
+    const states = () => JSON.parse(runAsUser(c, dir, ['status', '--json']).stdout).jobs.map((j: { key: string; state: string }) => `${j.key}:${j.state}`).join(' ');
+    let seen = '';
+    for (let i = 0; i < 100 && seen !== 'a:COMPLETED b:RUNNING c:PENDING'; i++) {
+      await new Promise((res) => setTimeout(res, 300));
+      seen = states();
+    }
+    assert.equal(seen, 'a:COMPLETED b:RUNNING c:PENDING');
+    writeFileSync(join(dir, 'go'), '');
+    let status = runAsUser(c, dir, ['status']);
+    for (let i = 0; i < 60 && status.code === 3; i++) {
+      await new Promise((res) => setTimeout(res, 1000));
+      status = runAsUser(c, dir, ['status']);
+    }
+    assert.equal(status.code, 1, status.stdout + status.stderr);
+    assert.equal(states(), 'a:COMPLETED b:COMPLETED c:FAILED');
   });
 
   it('MPI over 2 nodes with MPICH and pmi2', () => {
