@@ -13,10 +13,22 @@ import { UserError } from '../cli/user-error';
 export const IMAGE_TYPES = ['docker', 'custom', 'id', 'local'] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];
 
+/**
+ * Why a reference was refused, for callers that explain it in their own words (the validator's SF010
+ * reads it, so that it refuses exactly what this file refuses, without a second copy of the rules).
+ */
+export type ImageRefProblem =
+  | { kind: 'empty' }
+  /** Characters Shifter would remove from a tag of this type. */
+  | { kind: 'dropped'; type: ImageType; chars: string[] }
+  /** A docker tag whose last path component has no name (`myorg/`, `myorg/:1.0`). */
+  | { kind: 'no-name' };
+
 export class ImageRefError extends UserError {
   constructor(
     message: string,
     readonly ref: string,
+    readonly problem: ImageRefProblem,
   ) {
     super(message, 1);
     this.name = 'ImageRefError';
@@ -36,13 +48,13 @@ export function parseImageRef(text: string): ImageRef {
   const known = (IMAGE_TYPES as readonly string[]).includes(head);
   const type = (known ? head : 'docker') as ImageType;
   const tag = known ? written.slice(colon + 1) : written;
-  if (!tag) throw new ImageRefError(`image reference "${text}" names no image (write TYPE:NAME:VERSION, e.g. docker:ubuntu:22.04)`, text);
+  if (!tag) throw new ImageRefError(`image reference "${text}" names no image (write TYPE:NAME:VERSION, e.g. docker:ubuntu:22.04)`, text, { kind: 'empty' });
   const allowed = type === 'docker' || type === 'local' ? /[^A-Za-z0-9_:.+\-/]/g : /[^A-Za-z0-9_:.+-]/g;
   const dropped = [...new Set(tag.match(allowed) ?? [])];
   if (dropped.length) {
     const shown = dropped.map((c) => (c === ' ' ? 'space' : JSON.stringify(c))).join(', ');
     const digest = dropped.includes('@') ? ' (Shifter cannot pull by digest: use a tag)' : '';
-    throw new ImageRefError(`image reference "${text}" contains ${shown}, which Shifter silently removes, so a different image would be pulled${digest}`, text);
+    throw new ImageRefError(`image reference "${text}" contains ${shown}, which Shifter silently removes, so a different image would be pulled${digest}`, text, { kind: 'dropped', type, chars: dropped });
   }
   return { type, tag };
 }
@@ -57,6 +69,10 @@ export function normalizeImageRef(text: string): string {
   const { type, tag } = parseImageRef(text);
   if (type !== 'docker') return `${type}:${tag}`;
   const last = tag.slice(tag.lastIndexOf('/') + 1);
-  if (!last) throw new ImageRefError(`image reference "${text}" ends with "/": no image name`, text);
+  // The name, not the whole component: `myorg/:1.0` has a version but no image to apply it to.
+  if (!last.split(':')[0]) {
+    const where = tag.includes('/') ? ' after its last "/"' : '';
+    throw new ImageRefError(`image reference "${text}" names no image${where} (write TYPE:NAME:VERSION, e.g. docker:myorg/app:1.0)`, text, { kind: 'no-name' });
+  }
   return `docker:${tag}${last.includes(':') ? '' : ':latest'}`;
 }

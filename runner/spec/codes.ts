@@ -19,7 +19,7 @@ export const CODES = {
   SF006: { severity: 'error', title: 'invalid name', rule: 'Workflow, job, step, image and volume names are letters, digits and . _ -: they become Slurm job names and file names.' },
 
   // Images
-  SF010: { severity: 'error', title: 'invalid image reference', rule: 'Shifter images are TYPE:NAME:VERSION with TYPE docker, custom, id or local.' },
+  SF010: { severity: 'error', title: 'invalid image reference', rule: 'Shifter images are TYPE:NAME:VERSION with TYPE docker, custom, id or local, and a name to pull. Shifter silently drops characters it does not keep (\'@\' everywhere, \'/\' in custom and id names), so such a reference would pull another image.' },
   SF011: { severity: 'warning', title: 'image without version', rule: 'A docker image without a version means :latest, which changes under you; pin a version.' },
   SF012: { severity: 'error', title: 'reserved volume target', rule: 'Shifter reserves /etc, /var (but /var/tmp), /opt/udiImage, /opt itself, /dev and /proc inside the image.' },
   SF013: { severity: 'error', title: 'relative volume path', rule: 'Volume sources and targets must be absolute paths.' },

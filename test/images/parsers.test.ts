@@ -41,6 +41,28 @@ describe('images: reference normal form', () => {
     assert.throws(() => normalizeImageRef('docker:my image:1'), /space/);
     assert.throws(() => normalizeImageRef('custom:a/b'), /"\/"/, '/ is dropped for custom images');
   });
+
+  it('refuses a docker reference whose last component has a version but no name', () => {
+    for (const ref of ['docker:myorg/:1.0', 'registry.example.org:5000/team/:2', 'docker::1.0', ':1.0']) {
+      assert.throws(() => normalizeImageRef(ref), /names no image/, ref);
+    }
+  });
+
+  it('says why it refused, for callers that explain it in their own words (SF010)', () => {
+    const problem = (ref: string) => {
+      try {
+        normalizeImageRef(ref);
+      } catch (e) {
+        if (e instanceof ImageRefError) return e.problem;
+      }
+      return undefined;
+    };
+    assert.deepEqual(problem('docker:'), { kind: 'empty' });
+    assert.deepEqual(problem('docker:myorg/'), { kind: 'no-name' });
+    assert.deepEqual(problem('custom:a/b'), { kind: 'dropped', type: 'custom', chars: ['/'] });
+    assert.deepEqual(problem('id:a b@c'), { kind: 'dropped', type: 'id', chars: [' ', '@'] });
+    assert.equal(problem('docker:myorg/app:1.0'), undefined);
+  });
 });
 
 describe('images: shifterimg pull output', () => {

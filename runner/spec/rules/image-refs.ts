@@ -1,10 +1,12 @@
 // SF010 SF011 SF024: what a Shifter image reference must look like and what it implies. Entries of
 // `images:` are grammar-checked by the schema; `image:` on defaults, jobs and steps is free text there
-// (it may be an alias), so a reference written inline gets its grammar checked here.
+// (it may be an alias), so a reference written inline gets its grammar checked here. A reference that
+// passes the grammar must also pass the normalizer that render and run use (image-refusals.ts).
 
 import type { Finding, JsonPath } from '../finding';
 import { closest } from '../suggest';
 import { IMAGE_TYPES, REF_PATTERN, defaultsImageUses, entryRef, jobImageUses, parseDockerTag, parseRef, resolveImage, type ImageUse } from './image-lookup';
+import { refusal } from './image-refusals';
 import { asArray, asRecord, type JobRule, type Rule } from './rule';
 
 /** Docker Hub is public: pulling from it without an ACL exposes nothing. */
@@ -15,7 +17,7 @@ export const imageEntries: Rule = ({ value }) => {
   for (const [alias, entry] of Object.entries(asRecord(value.images) ?? {})) {
     const at = entryRef(entry, ['images', alias]);
     if (!at || !REF_PATTERN.test(at.ref)) continue;
-    findings.push(...versionAndCase(at.ref, at.path));
+    findings.push(...grammatical(at.ref, at.path));
     const acl = asRecord(entry);
     if (asArray(acl?.users).length === 0 && asArray(acl?.groups).length === 0) {
       const host = privateHost(at.ref);
@@ -39,7 +41,7 @@ function inline(value: Record<string, unknown>, use: ImageUse): Finding[] {
   // Aliases were checked at their entry; names that are neither are references.ts's to report.
   if (!resolved || resolved.alias !== undefined) return [];
   if (!REF_PATTERN.test(use.text)) return [invalid(use)];
-  const findings = versionAndCase(use.text, use.path);
+  const findings = grammatical(use.text, use.path);
   const host = privateHost(use.text);
   if (host) {
     findings.push({
@@ -60,49 +62,47 @@ function invalid(use: ImageUse): Finding {
   const head = use.text.slice(0, use.text.indexOf(':'));
   const type = IMAGE_TYPES.includes(head) ? undefined : closest(head, IMAGE_TYPES);
   const candidate = type && type + use.text.slice(head.length);
-  if (candidate && REF_PATTERN.test(candidate)) {
+  // A suggestion that SF010 would refuse in turn is no fix.
+  if (candidate && REF_PATTERN.test(candidate) && !refusal(candidate, use.path)) {
     finding.message = `Image "${use.text}" has an unknown type "${head}"; Shifter knows docker, custom, id and local. Did you mean ${candidate}?`;
     finding.fix = { title: `Change to ${candidate}`, kind: 'replaceValue', yaml: candidate };
   }
   return finding;
 }
 
-/** Docker's own rules on a valid reference: a lowercase repository, and a version to pin. */
-function versionAndCase(ref: string, path: JsonPath): Finding[] {
+/**
+ * A reference that matches the grammar: what Shifter would refuse or change, docker's lowercase rule,
+ * and a version to pin (not asked of a reference that is wrong anyway).
+ */
+function grammatical(ref: string, path: JsonPath): Finding[] {
+  const refused = refusal(ref, path);
+  return [...lowercase(ref, path), ...(refused ? [refused] : pinned(ref, path))];
+}
+
+/** Docker's own rule: a lowercase repository. */
+function lowercase(ref: string, path: JsonPath): Finding[] {
   const parsed = parseRef(ref);
   if (parsed.type !== 'docker') return [];
   const name = parseDockerTag(parsed.tag);
-  const out: Finding[] = [];
-  if (name.repository !== name.repository.toLowerCase()) {
-    const fixed = [parsed.explicitType ? 'docker:' : '', name.host ? `${name.host}/` : '', name.repository.toLowerCase(), name.version !== undefined ? `:${name.version}` : '', name.digest !== undefined ? `@${name.digest}` : ''].join('');
-    out.push({
-      code: 'SF010',
-      message: `Image ${ref} has capitals in its repository name "${name.repository}"; docker names are lowercase, so the pull would fail. Write ${fixed}.`,
-      path,
-      fix: { title: `Change to ${fixed}`, kind: 'replaceValue', yaml: fixed },
-    });
-  }
-  if (name.digest !== undefined) {
-    // Shifter keeps only [A-Za-z0-9_:.+-/] of a reference: `ubuntu:22.04@sha256:…` would ask the
-    // gateway for `ubuntu:22.04sha256:…`, another image or none.
-    const tagged = name.version !== undefined ? ref.slice(0, ref.indexOf('@')) : undefined;
-    const finding: Finding = {
-      code: 'SF010',
-      message: `Image ${ref} pins a digest, which Shifter cannot pull: it drops the "@" and asks the image gateway for a different name. Name the image by a tag instead${tagged ? `: ${tagged}` : ', for example docker:ubuntu:22.04'}.`,
-      path,
-    };
-    if (tagged) finding.fix = { title: `Change to ${tagged}`, kind: 'replaceValue', yaml: tagged };
-    out.push(finding);
-    return out;
-  }
-  if (name.version === undefined) {
-    out.push({
-      code: 'SF011',
-      message: `Image ${ref} has no version, so Shifter pulls :latest, which changes under you between runs. Pin the version you tested, for example ${ref}:1.0 (or write :latest to mean it).`,
-      path,
-    });
-  }
-  return out;
+  if (name.repository === name.repository.toLowerCase()) return [];
+  const fixed = [parsed.explicitType ? 'docker:' : '', name.host ? `${name.host}/` : '', name.repository.toLowerCase(), name.version !== undefined ? `:${name.version}` : '', name.digest !== undefined ? `@${name.digest}` : ''].join('');
+  return [{
+    code: 'SF010',
+    message: `Image ${ref} has capitals in its repository name "${name.repository}"; docker names are lowercase, so the pull would fail. Write ${fixed}.`,
+    path,
+    fix: { title: `Change to ${fixed}`, kind: 'replaceValue', yaml: fixed },
+  }];
+}
+
+/** A docker image without a version floats on :latest. */
+function pinned(ref: string, path: JsonPath): Finding[] {
+  const parsed = parseRef(ref);
+  if (parsed.type !== 'docker' || parseDockerTag(parsed.tag).version !== undefined) return [];
+  return [{
+    code: 'SF011',
+    message: `Image ${ref} has no version, so Shifter pulls :latest, which changes under you between runs. Pin the version you tested, for example ${ref}:1.0 (or write :latest to mean it).`,
+    path,
+  }];
 }
 
 function privateHost(ref: string): string | undefined {

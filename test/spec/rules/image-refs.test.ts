@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { assertAt, assertFixes, assertNone, only, yaml } from './helpers';
+import { ACCEPTED_REFS } from './image-ref-examples';
+import { assertAt, assertFixes, assertNone, diagnostics, only, yaml } from './helpers';
 
 describe('rules: image references (SF010 SF011 SF024)', () => {
   describe('SF010 invalid image reference', () => {
@@ -81,6 +82,127 @@ describe('rules: image references (SF010 SF011 SF024)', () => {
           d: { image: "custom:mine:1", command: run }
       `;
       assertNone(text, 'SF010');
+    });
+
+    it('accepts every reference of the shared passing list, inline and under images:', () => {
+      const refs = ACCEPTED_REFS.map((r) => JSON.stringify(r));
+      const text = [
+        'version: 1',
+        'name: t',
+        'images:',
+        ...refs.map((r, i) => `  i${i}: ${r}`),
+        'jobs:',
+        ...refs.map((r, i) => `  j${i}: { image: ${r}, command: run }`),
+        '',
+      ].join('\n');
+      const errors = diagnostics(text).filter((d) => d.severity === 'error');
+      assert.deepEqual(errors.map((d) => `${d.code} ${d.message}`), []);
+    });
+
+    // The normalizer (runner/images/image-ref.ts) refuses these at render and run time; validation
+    // used to pass them.
+    it('reports a docker reference with no image name after its last "/", inline and under images:', () => {
+      const text = yaml`
+        version: 1
+        name: t
+        images:
+          app: docker:myorg/
+          port: "docker:registry.example.org:5000/team/"
+          versioned: "docker:myorg/:1.0"
+        jobs:
+          a: { image: app, command: run }
+          b: { image: port, command: run }
+          c: { image: versioned, command: run }
+          d:
+            image: "docker:myorg/"
+            command: run
+      `;
+      assertAt(text, 'SF010', ['4:8', '5:9', '6:14', '12:12']);
+      const messages = diagnostics(text).filter((d) => d.code === 'SF010').map((d) => d.message);
+      assert.match(messages[0], /docker:myorg\/ is missing the image name after "myorg\/".*for example docker:myorg\/app:1\.0\.$/);
+      assert.match(messages[1], /missing the image name after "registry\.example\.org:5000\/team\/"/);
+      assert.match(messages[2], /docker:myorg\/:1\.0 is missing the image name/);
+      assertNone(text, 'SF011');
+    });
+
+    it('reports an untyped reference under images: that ends with "/"', () => {
+      const text = yaml`
+        version: 1
+        name: t
+        images:
+          app: myorg/
+        jobs:
+          a: { image: app, command: run }
+      `;
+      assertAt(text, 'SF010', '4:8');
+      assert.match(only(text, 'SF010').message, /missing the image name after "myorg\/"/);
+    });
+
+    it('reports "/" in custom and id names (Shifter drops it), with the name without it as the fix', () => {
+      const text = yaml`
+        version: 1
+        name: t
+        images:
+          app: custom:a/b
+        jobs:
+          a: { image: app, command: run }
+      `;
+      assertAt(text, 'SF010', '4:8');
+      assert.match(only(text, 'SF010').message, /custom:a\/b has a "\/" in its name, which Shifter drops from custom images, so it would pull custom:ab instead\. Use the name without "\/" \(custom:ab\); a docker image is written docker:a\/b\.$/);
+      assert.match(assertFixes(text, 'SF010'), /app: custom:ab\n/);
+      const inline = yaml`
+        version: 1
+        name: t
+        jobs:
+          a:
+            command: run
+            image: "id:a/b"
+      `;
+      assertAt(inline, 'SF010', '6:12');
+      assert.match(only(inline, 'SF010').message, /id:a\/b has a "\/".*drops from id images/);
+      assert.match(assertFixes(inline, 'SF010'), /image: id:ab\n/);
+    });
+
+    it('offers no fix for a registry path written with a custom type, but says how docker writes it', () => {
+      const text = yaml`
+        version: 1
+        name: t
+        jobs:
+          a: { image: "custom:registry.example.org:5000/team/app", command: run }
+      `;
+      assertAt(text, 'SF010', '4:15');
+      const d = only(text, 'SF010');
+      assert.match(d.message, /a docker image is written docker:registry\.example\.org:5000\/team\/app\.$/);
+      assert.equal(d.fix, undefined);
+    });
+
+    it('refuses a digest on custom, id and local references too, with the name as the fix', () => {
+      const digest = 'sha256:' + 'cd'.repeat(32);
+      for (const [ref, fixed] of [['custom:mine', 'custom:mine'], ['id:0123abcd', 'id:0123abcd'], ['local:images/x', 'local:images/x']]) {
+        const text = yaml`
+          version: 1
+          name: t
+          images:
+            app: "${ref}@${digest}"
+          jobs:
+            a: { image: app, command: run }
+        `;
+        assertAt(text, 'SF010', '4:8');
+        assert.match(only(text, 'SF010').message, /pins a digest, which Shifter cannot pull/);
+        assert.ok(assertFixes(text, 'SF010').includes(`app: ${fixed}\n`), ref);
+      }
+    });
+
+    it('does not suggest a type whose reference SF010 would refuse in turn', () => {
+      const text = yaml`
+        version: 1
+        name: t
+        jobs:
+          a: { image: "cusotm:a/b", command: run }
+      `;
+      const d = only(text, 'SF010');
+      assert.match(d.message, /is not a Shifter image reference/);
+      assert.equal(d.fix, undefined);
     });
   });
 
