@@ -77,12 +77,22 @@ function run(validate: ValidateFunction, data: unknown, prefix: JsonPath): Findi
 function translate(errors: ErrorObject[], root: unknown, prefix: JsonPath): Finding[] {
   const out: Finding[] = [];
   const combinators = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  const isCombinator = new Set(combinators);
+  // The errors under each combinator, found from each error's own path and its ancestors: a file
+  // with thousands of bad entries must not compare every error with every combinator.
+  const combinatorsAt = new Map<string, ErrorObject[]>();
+  for (const c of combinators) combinatorsAt.set(c.instancePath, [...(combinatorsAt.get(c.instancePath) ?? []), c]);
+  const underOf = new Map<ErrorObject, ErrorObject[]>(combinators.map((c) => [c, []]));
+  for (const e of errors) {
+    if (isCombinator.has(e)) continue;
+    for (const at of ancestors(e.instancePath)) for (const c of combinatorsAt.get(at) ?? []) underOf.get(c)!.push(e);
+  }
   const owned = new Set<ErrorObject>();
   for (const c of combinators) {
-    const under = errors.filter((e) => e !== c && !combinators.includes(e) && isUnder(e.instancePath, c.instancePath));
+    const under = underOf.get(c)!;
     under.forEach((e) => owned.add(e));
     const typeAtRoot = under.filter((e) => e.keyword === 'type' && e.instancePath === c.instancePath);
-    const others = under.filter((e) => !typeAtRoot.includes(e));
+    const others = under.filter((e) => !(e.keyword === 'type' && e.instancePath === c.instancePath));
     if (others.length > 0) {
       for (const e of others) {
         const f = single(e, root, prefix);
@@ -99,7 +109,7 @@ function translate(errors: ErrorObject[], root: unknown, prefix: JsonPath): Find
     }
   }
   for (const e of errors) {
-    if (combinators.includes(e) || owned.has(e) || e.keyword === 'propertyNames') continue;
+    if (isCombinator.has(e) || owned.has(e) || e.keyword === 'propertyNames') continue;
     const f = single(e, root, prefix);
     if (f) out.push(f);
   }
@@ -177,8 +187,11 @@ function dedupe(findings: Finding[]): Finding[] {
   });
 }
 
-function isUnder(path: string, base: string): boolean {
-  return path === base || path.startsWith(base + '/');
+/** A JSON pointer and every pointer above it: `/a/b` -> `/a/b`, `/a`, ``. */
+function ancestors(path: string): string[] {
+  const out = [path];
+  for (let at = path.lastIndexOf('/'); at >= 0; at = at === 0 ? -1 : path.lastIndexOf('/', at - 1)) out.push(path.slice(0, at));
+  return out;
 }
 
 function pointer(p: string): JsonPath {
