@@ -16,8 +16,9 @@ export interface GroupMarkers {
 /** Reads `<job>.<attempt>.started` ("SECONDS") and `.ended` ("STATUS SECONDS") texts; undefined: no file. */
 export function parseMarkers(started: string | undefined, ended: string | undefined): GroupMarkers {
   const out: GroupMarkers = {};
-  const s = started === undefined ? NaN : Number(started.trim());
-  if (Number.isFinite(s)) out.started = s;
+  // Digits only, as `date +%s` writes them: Number('') is 0, and '0x10' or '1e9' are numbers too.
+  const s = started === undefined ? null : /^(\d+)\s*$/.exec(started);
+  if (s) out.started = Number(s[1]);
   const m = ended === undefined ? null : /^(\d+) (\d+)\s*$/.exec(ended);
   if (m) out.ended = { status: Number(m[1]), at: Number(m[2]) };
   return out;
