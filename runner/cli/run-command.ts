@@ -7,7 +7,8 @@ import { planWorkflow } from '../plan';
 import { PlanError } from '../plan/plan-error';
 import { selectJobs } from '../plan/select';
 import { cacheKey } from '../plan/cache-key';
-import { renderGroup, renderJob } from '../render';
+import { EngineError } from '../engines';
+import { RenderError, renderGroup, renderJob } from '../render';
 import { LocalExecutor } from '../local/local-executor';
 import { prepareLocalRun } from '../local/prepare-local';
 import { createRunDir, runDirOf, listRuns } from '../run/run-dir';
@@ -73,11 +74,20 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
       throw e;
     }
   }
-  const rendered = plan.jobs.map((j) => {
-    const script = renderJob(j, plan, scriptEngine(result.profile));
-    return { key: j.key, script, cacheKey: cacheKey(j, script) };
-  });
-  const groups = plan.groups.map((g) => ({ name: g.name, slurmName: g.slurmName, members: g.members, script: renderGroup(g, plan, scriptEngine(result.profile)) }));
+  let rendered: { key: string; script: string; cacheKey: string }[];
+  let groups: { name: string; slurmName: string; members: string[]; script: string }[];
+  try {
+    rendered = plan.jobs.map((j) => {
+      const script = renderJob(j, plan, scriptEngine(result.profile));
+      return { key: j.key, script, cacheKey: cacheKey(j, script) };
+    });
+    // A group whose jobs ask for different allocations is refused here, as `render` refuses it: before
+    // the run directory exists or anything is pulled.
+    groups = plan.groups.map((g) => ({ name: g.name, slurmName: g.slurmName, members: g.members, script: renderGroup(g, plan, scriptEngine(result.profile)) }));
+  } catch (err) {
+    if (err instanceof RenderError || err instanceof EngineError) throw new UserError(`${file}: ${err.message}`, 1);
+    throw err;
+  }
   const base = process.cwd();
   let resumeId = values.resume as string | undefined;
   if (resumeId === '') resumeId = listRuns(base).at(-1);

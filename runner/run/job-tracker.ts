@@ -52,9 +52,9 @@ export function applyStatuses(jobs: Map<string, TrackedJob>, rows: StatusRow[]):
   return changed;
 }
 
-/** Every job that needs `key`, directly or not, in the order given. */
-export function dependentsOf(key: string, order: TrackedJob[]): TrackedJob[] {
-  const hit = new Set([key]);
+/** Every job that needs one of `keys`, directly or not, in the order given. */
+export function dependentsOf(keys: string | readonly string[], order: TrackedJob[]): TrackedJob[] {
+  const hit = new Set(typeof keys === 'string' ? [keys] : keys);
   const out: TrackedJob[] = [];
   for (const j of order) {
     if (j.needs.some((n) => hit.has(n))) {

@@ -132,10 +132,14 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
         j.settled = state;
         continue;
       }
+      // Everything that waited for j's Slurm job: for a group, that is every job that needs any job of
+      // the submission, even one before j that completed (Slurm cancels them all when the group fails).
+      const sameJob = j.group === undefined ? [j.key] : order.filter((m) => m.group === j.group && m.externalId === j.externalId).map((m) => m.key);
       const resubmitted = new Set(await submit(o, jobs, j, emit));
-      for (const d of dependentsOf(j.key, order)) {
-        // The later jobs of j's group went with it; a dependent group goes once, from its first job here.
-        if (resubmitted.has(d.key)) continue;
+      for (const d of dependentsOf(sameJob, order)) {
+        // The later jobs of j's group went with it, the earlier ones completed; a dependent group goes
+        // once, from its first job here.
+        if (resubmitted.has(d.key) || sameJob.includes(d.key)) continue;
         if (d.externalId && !isFinal(jobState(d))) await o.executor.cancel([d.externalId]);
         for (const k of await submit(o, jobs, d, emit)) resubmitted.add(k);
       }
