@@ -56,7 +56,7 @@ export const CODES = {
   SF046: { severity: 'error', title: 'unsafe value', rule: 'Values that reach a shell or an #SBATCH line may not contain newlines or NUL; names may not contain shell metacharacters.' },
   SF047: { severity: 'warning', title: 'last step in background', rule: 'A background step is only useful when later steps run beside it; the script waits for it anyway.' },
   SF048: { severity: 'warning', title: 'several tasks on a shared qos', rule: 'On a shared qos a serial job runs without srun; asking it for several tasks starts the command that many times through srun, which is rarely what a serial job means.' },
-  SF049: { severity: 'error', title: 'group is not a chain', rule: 'The jobs of a group run one after another in one allocation: one first job, then each job needing the one before it.' },
+  SF049: { severity: 'error', title: 'group is not a chain', rule: 'The jobs of a group run one after another in one allocation: one first job, then each job needing the one before it, and no job outside the group between two of its jobs.' },
   SF050: { severity: 'error', title: 'matrix job in a group', rule: 'A job with a matrix is a job array and cannot run inside a group\'s allocation.' },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -1,7 +1,8 @@
 // SF049, SF050: the jobs that share a `group:` run one after another inside one allocation (see
-// runner/render/group-script.ts), so they must form a chain (the order they run in) and must be
-// plain jobs (an array cannot run inside another job's allocation). Whether they ask for the same
-// allocation is checked when the script is rendered, after defaults are merged.
+// runner/render/group-script.ts), so they must form a chain (the order they run in) that no job
+// outside the group runs in the middle of, and must be plain jobs (an array cannot run inside
+// another job's allocation). Whether they ask for the same allocation is checked when the script is
+// rendered, after defaults are merged.
 
 import type { Finding } from '../finding';
 import { asArray, asString, jobsOf, type JobEntry, type Rule } from './rule';
@@ -28,8 +29,92 @@ export const groups: Rule = ({ value }) => {
     }
     if (members.length > 1) findings.push(...chainProblems(group, members));
   }
+  if (byGroup.size > 0) findings.push(...groupCycles(jobsOf(value)));
   return findings;
 };
+
+/**
+ * Where a group would wait for itself. A group is one Slurm job, submitted after every job that any
+ * of its jobs needs (plan/groups.ts), so a job outside it that needs one of its jobs while another of
+ * its jobs needs that job, directly or through other jobs and groups, could never start. Reported
+ * once per cycle of groups and jobs, at the need that closes it, only when the jobs' own needs form a
+ * DAG (SF033 reports the cycles among jobs).
+ */
+function groupCycles(jobs: readonly JobEntry[]): Finding[] {
+  const id = new Map(jobs.map((j, i) => [j.name, i]));
+  const needs = jobs.map((entry) => {
+    const out: { to: number; index: number }[] = [];
+    asArray(entry.job.needs).forEach((n, index) => {
+      const to = typeof n === 'string' ? id.get(n) : undefined;
+      if (to !== undefined) out.push({ to, index });
+    });
+    return out;
+  });
+  if (!isDag(needs)) return [];
+  // Units: one per group, one per job outside a group; an edge for each need that leaves its unit.
+  const groupOf = jobs.map((j) => asString(j.job.group));
+  const unitOfGroup = new Map<string, number>();
+  let units = 0;
+  const unit = groupOf.map((g) => {
+    if (g === undefined) return units++;
+    if (!unitOfGroup.has(g)) unitOfGroup.set(g, units++);
+    return unitOfGroup.get(g)!;
+  });
+  const edges: { to: number; job: number; need: number; index: number }[][] = Array.from({ length: units }, () => []);
+  needs.forEach((list, job) => {
+    for (const { to, index } of list) if (unit[to] !== unit[job]) edges[unit[job]].push({ to: unit[to], job, need: to, index });
+  });
+  const name = (job: number) => `"${jobs[job].name}"${groupOf[job] === undefined ? '' : ` (group ${groupOf[job]})`}`;
+  const findings: Finding[] = [];
+  // 0: not seen, 1: on the current path, 2: done. Iterative, as in cycles.ts.
+  const state = new Uint8Array(units);
+  for (let root = 0; root < units; root++) {
+    if (state[root] !== 0) continue;
+    const path = [root];
+    const via: (typeof edges)[number][number][] = [];
+    const next = [0];
+    state[root] = 1;
+    while (path.length > 0) {
+      const at = path[path.length - 1];
+      const edge = edges[at][next[next.length - 1]++];
+      if (edge === undefined) {
+        state[at] = 2;
+        path.pop();
+        next.pop();
+        via.pop();
+      } else if (state[edge.to] === 1) {
+        const cycle = [...via.slice(path.lastIndexOf(edge.to)), edge];
+        const group = groupOf[cycle.map((e) => e.job).find((j) => groupOf[j] !== undefined)!];
+        findings.push({
+          code: 'SF049',
+          message: `Group "${group}" would wait for itself: ${cycle.map((e) => `${name(e.job)} needs ${name(e.need)}`).join(', ')}. A group is one Slurm job that starts after every job its jobs need, so no job outside it can run between two of its jobs. Take the jobs in between into the group, or the jobs after them out of it.`,
+          path: ['jobs', jobs[edge.job].name, 'needs', edge.index],
+        });
+      } else if (state[edge.to] === 0) {
+        state[edge.to] = 1;
+        path.push(edge.to);
+        next.push(0);
+        via.push(edge);
+      }
+    }
+  }
+  return findings;
+}
+
+/** Whether the needs (job index -> the jobs it needs) have no cycle (Kahn's algorithm). */
+function isDag(needs: { to: number }[][]): boolean {
+  const waiting = needs.map((list) => list.length);
+  const neededBy: number[][] = needs.map(() => []);
+  needs.forEach((list, job) => list.forEach(({ to }) => neededBy[to].push(job)));
+  const ready = waiting.flatMap((n, job) => (n === 0 ? [job] : []));
+  let placed = 0;
+  while (ready.length > 0) {
+    const job = ready.pop()!;
+    placed++;
+    for (const d of neededBy[job]) if (--waiting[d] === 0) ready.push(d);
+  }
+  return placed === needs.length;
+}
 
 /** Where the members do not form one chain: one first job, then each job needing the one before it. */
 function chainProblems(group: string, members: JobEntry[]): Finding[] {
