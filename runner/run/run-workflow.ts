@@ -75,12 +75,14 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
       return tracked;
     });
     const jobs = new Map(order.map((j) => [j.key, j]));
-    restore(jobs, past);
+    const unjournaled = restore(jobs, past);
     if (!past.some((e) => e.type === 'run-started')) {
       emit(event('run-started', { runId: o.dir.id, workflow: o.plan.workflow, file: o.file, profile: o.plan.profile.name, executor: o.executor.name, jobs: order.map((j) => ({ key: j.key, cacheKey: j.cacheKey, needs: j.needs, arraySize: j.arraySize, ...(j.group !== undefined ? { group: j.group } : {}) })) }));
     }
     for (const r of o.rendered) writeFileSync(scriptPath(o.dir, r.key), r.script, { mode: 0o600 });
     for (const g of o.groups ?? []) writeFileSync(groupScriptPath(o.dir, g.name), g.script, { mode: 0o600 });
+    // Jobs of a group submission the previous runner did not live to journal (restore): journaled now.
+    for (const m of unjournaled) emit(event('job-submitted', { job: m.key, attempt: m.attempt, externalId: m.externalId!, cacheKey: m.cacheKey }));
 
     await o.prepareImages(emit);
 
@@ -347,10 +349,15 @@ function distinctIds(list: TrackedJob[]): string[] {
   return [...new Set(list.map((j) => j.externalId!))];
 }
 
-/** Rebuilds job knowledge from an earlier journal of this run (resume). A changed script starts over. */
-function restore(jobs: Map<string, TrackedJob>, past: RunEvent[]): void {
+/**
+ * Rebuilds job knowledge from an earlier journal of this run (resume). A changed script starts over.
+ * Returns the jobs of a group found in a submission whose job-submitted events were cut short.
+ */
+function restore(jobs: Map<string, TrackedJob>, past: RunEvent[]): TrackedJob[] {
+  const journaled = new Set<string>();
   for (const e of past) {
     if (e.type === 'job-submitted') {
+      journaled.add(`${e.job}|${e.attempt}`);
       const j = jobs.get(e.job);
       if (!j || e.cacheKey !== j.cacheKey) continue;
       j.attempt = e.attempt;
@@ -363,6 +370,25 @@ function restore(jobs: Map<string, TrackedJob>, past: RunEvent[]): void {
     }
   }
   for (const j of jobs.values()) if (j.tasks.size > 0 && jobState(j) === 'COMPLETED') j.settled = 'COMPLETED';
+  // A group goes as one submission, journaled job by job (submit): a runner killed in between left
+  // the first jobs of it journaled and not the others. A submission runs its group from one job to
+  // the end, all with the same attempt, so a later job of the group with an older attempt and no
+  // event of this one was in it: it is that Slurm job's, not one to submit again.
+  const found: TrackedJob[] = [];
+  const last = new Map<string, TrackedJob>();
+  for (const j of jobs.values()) {
+    if (j.group === undefined) continue;
+    const before = last.get(j.group);
+    if (before?.externalId !== undefined && j.attempt < before.attempt && !journaled.has(`${j.key}|${before.attempt}`)) {
+      j.attempt = before.attempt;
+      j.externalId = before.externalId;
+      j.tasks = new Map();
+      j.settled = undefined;
+      found.push(j);
+    }
+    last.set(j.group, j);
+  }
+  return found;
 }
 
 export function scriptPath(dir: RunDir, key: string): string {

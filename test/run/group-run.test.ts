@@ -1,10 +1,22 @@
 // Groups run end to end on the local executor, through the CLI: one submission for the group, each
 // job of it with its own logs, states, trace rows and retries (a retry runs the group again from the
-// job that failed), --job keeping the start of a group.
+// job that failed), --job keeping the start of a group. Then resume and `status` of a detached run,
+// with an executor that plays Slurm (the local executor's jobs do not outlive their runner).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cacheKey, planWorkflow } from '../../runner/plan';
+import { renderGroup, renderJob } from '../../runner/render';
 import type { RunEvent } from '../../runner/run/events';
+import type { Executor, Submission, TaskStatus } from '../../runner/run/executor';
+import { isFinal, type JobState } from '../../runner/run/job-state';
+import { readJournal } from '../../runner/run/journal';
+import { refreshRun } from '../../runner/run/refresh';
+import { createRunDir } from '../../runner/run/run-dir';
+import { summarize } from '../../runner/run/run-summary';
+import { runWorkflow } from '../../runner/run/run-workflow';
+import { validateText } from '../../runner/spec/validate';
 import { cli, journal, localWorkflow, runIds, submissions, workspace } from './cli-helpers';
 
 /** `prep` -> a -> b -> c (group g) -> `after`; each job appends its name to `order` in the workspace. */
@@ -147,5 +159,230 @@ describe('run: groups on the local executor', function () {
     assert.match(r.stderr, /^shifterflow: wf\.yaml: group g: jobs a and b share the group's allocation but ask for different #SBATCH options \(#SBATCH --nodes=2/m);
     assert.doesNotMatch(r.stderr, /internal error|\n\s+at .+:\d+:\d+/);
     assert.ok(!existsSync(join(ws, 'order')), 'nothing ran');
+  });
+});
+
+// ---- resume and status with a Slurm-like executor ----------------------------------------------
+// The local executor's jobs live in its runner's process (a killed runner takes them with it), so a
+// runner that goes away while a group runs is played with an executor whose jobs outlive runWorkflow,
+// the test playing Slurm: it sets the rows and writes the markers the group's script would.
+
+class FakeSlurm implements Executor {
+  readonly name = 'slurm';
+  readonly submitted: Submission[] = [];
+  readonly rows = new Map<string, TaskStatus>();
+  polls = 0;
+  onPoll?: (n: number) => void;
+  async submit(sub: Submission): Promise<string> {
+    this.submitted.push(sub);
+    const id = String(500 + this.submitted.length);
+    this.rows.set(id, { externalId: id, state: 'PENDING' });
+    return id;
+  }
+  async poll(ids: string[]): Promise<TaskStatus[]> {
+    this.onPoll?.(++this.polls);
+    // A run that waits for a job nobody plays (a bug) ends here instead of hanging the suite.
+    if (this.polls > 300) for (const [id, row] of this.rows) if (!isFinal(row.state)) this.set(id, 'CANCELLED');
+    return ids.flatMap((id) => (this.rows.has(id) ? [{ ...this.rows.get(id)! }] : []));
+  }
+  async cancel(ids: string[]): Promise<void> {
+    for (const id of ids) if (this.rows.has(id) && !isFinal(this.rows.get(id)!.state)) this.set(id, 'CANCELLED');
+  }
+  async findByComment(comment: string): Promise<string | undefined> {
+    const i = this.submitted.findIndex((s) => s.comment === comment);
+    return i < 0 ? undefined : String(501 + i);
+  }
+  async close(): Promise<void> {}
+  set(id: string, state: JobState, exitCode?: number): void {
+    this.rows.set(id, { externalId: id, state, exitCode, nodes: state === 'PENDING' ? undefined : 'nid001' });
+  }
+  /** Forgets the last submission, as if the runner had died before making it. */
+  forgetLast(): void {
+    this.rows.delete(String(500 + this.submitted.length));
+    this.submitted.pop();
+  }
+  groupSubmissions(): Submission[] {
+    return this.submitted.filter((s) => s.scriptPath.endsWith('g@group.sbatch'));
+  }
+}
+
+const SLURM_WF = `version: 1
+name: grp
+profile: slurm
+defaults: { account: m1, time: "00:10:00", image: "docker:busybox:1.36" }
+jobs:
+  prep: { command: prep }
+  a: { needs: [prep], group: g, command: a }
+  b: { needs: [a], group: g, command: b }
+  c: { needs: [b], group: g, command: c }
+  after: { needs: [c], command: after }
+`;
+
+function slurmSetup() {
+  const result = validateText(SLURM_WF, 'wf.yaml');
+  assert.ok(result.workflow, JSON.stringify(result.diagnostics));
+  const plan = planWorkflow(result.workflow, result.profile);
+  const rendered = plan.jobs.map((j) => {
+    const script = renderJob(j, plan);
+    return { key: j.key, script, cacheKey: cacheKey(j, script) };
+  });
+  const groups = plan.groups.map((g) => ({ name: g.name, slurmName: g.slurmName, members: g.members, script: renderGroup(g, plan) }));
+  const base = mkdtempSync(join(tmpdir(), 'sf-group-slurm-'));
+  const dir = createRunDir(base);
+  const ex = new FakeSlurm();
+  const events: RunEvent[] = [];
+  const run = (extra: { detach?: boolean } = {}) =>
+    runWorkflow({ plan, file: 'wf.yaml', rendered, groups, dir, executor: ex, prepareImages: async () => {}, onEvent: (e) => events.push(e), workdir: base, pollMs: { min: 1, max: 1 }, ...extra });
+  /** The markers the group's script writes: started, and ended with a status when given. */
+  const mark = (job: string, attempt: number, status?: number) => {
+    const now = Math.floor(Date.now() / 1000);
+    writeFileSync(join(dir.logs, `${job}.${attempt}.started`), `${now}\n`);
+    if (status !== undefined) writeFileSync(join(dir.logs, `${job}.${attempt}.ended`), `${status} ${now}\n`);
+  };
+  const summary = () => summarize(readJournal(dir.journal))!;
+  const states = () => summary().jobs.map((j) => [j.key, j.state, j.externalId]);
+  /** Keeps the journal up to the first event `keep` says no to (a runner killed there). */
+  const cutJournal = (keep: (e: RunEvent) => boolean) => {
+    const lines = readFileSync(dir.journal, 'utf8').split('\n').filter(Boolean);
+    const n = lines.findIndex((l) => !keep(JSON.parse(l) as RunEvent));
+    writeFileSync(dir.journal, lines.slice(0, n < 0 ? lines.length : n).join('\n') + '\n');
+  };
+  return { dir, ex, run, mark, summary, states, cutJournal, cleanup: () => rmSync(base, { recursive: true, force: true }) };
+}
+
+/** Slurm from the middle of the group on: b ends, c runs and ends (poll `at`), then after (poll `at + 2`). */
+function finishLater(s: ReturnType<typeof slurmSetup>, at: number, afterId: () => string | undefined) {
+  s.ex.onPoll = (n) => {
+    if (n === at) {
+      s.mark('b', 1, 0);
+      s.mark('c', 1, 0);
+      s.ex.set('502', 'COMPLETED', 0);
+      const id = afterId();
+      if (id) s.ex.set(id, 'RUNNING');
+    }
+    if (n === at + 2) {
+      const id = afterId();
+      if (id) s.ex.set(id, 'COMPLETED', 0);
+    }
+  };
+}
+
+describe('run: groups with a Slurm-like executor (resume, status of a detached run)', function () {
+  this.timeout(20_000);
+
+  it('submits the group with its first job, the attempt and the log directory as arguments, after the jobs it needs', async () => {
+    const s = slurmSetup();
+    try {
+      assert.equal(await s.run({ detach: true }), 'COMPLETED');
+      assert.deepEqual(s.ex.submitted.map((x) => [x.job, x.name, x.dependsOn]), [['prep', 'grp.prep', []], ['a', 'grp.g', ['501']], ['after', 'grp.after', ['502']]]);
+      const group = s.ex.submitted[1];
+      assert.deepEqual(group.args, ['0', '1', s.dir.logs]);
+      assert.equal(group.comment, `shifterflow:${s.dir.id}:a:1`);
+      assert.equal(group.scriptPath, join(s.dir.scripts, 'g@group.sbatch'));
+      assert.equal(readFileSync(group.scriptPath, 'utf8').split('\n')[1], '#SBATCH --job-name=grp.g');
+      assert.deepEqual(s.states(), [['prep', 'PENDING', '501'], ['a', 'PENDING', '502'], ['b', 'PENDING', '502'], ['c', 'PENDING', '502'], ['after', 'PENDING', '503']]);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it('resume while the group runs (the runner went away after submitting): follows it, submits nothing again', async () => {
+    const s = slurmSetup();
+    try {
+      await s.run({ detach: true });
+      s.ex.set('501', 'COMPLETED', 0);
+      s.ex.set('502', 'RUNNING');
+      s.mark('a', 1, 0);
+      s.mark('b', 1);
+      finishLater(s, 3, () => '503');
+      assert.equal(await s.run(), 'COMPLETED');
+      assert.equal(s.ex.submitted.length, 3, s.ex.submitted.map((x) => `${x.job} ${x.args ?? ''}`).join('; '));
+      assert.deepEqual(s.states(), [['prep', 'COMPLETED', '501'], ['a', 'COMPLETED', '502'], ['b', 'COMPLETED', '502'], ['c', 'COMPLETED', '502'], ['after', 'COMPLETED', '503']]);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it('resume after the runner died between journaling the first job of the group and the others: the group is not submitted again', async () => {
+    const s = slurmSetup();
+    try {
+      await s.run({ detach: true });
+      // Killed right after a's job-submitted: b's and c's are not in the journal, after was never submitted.
+      s.cutJournal((e) => !(e.type === 'job-submitted' && (e.job === 'b' || e.job === 'c' || e.job === 'after')));
+      s.ex.forgetLast();
+      assert.deepEqual(s.states().map((x) => x[1]), ['PENDING', 'PENDING', 'NOT_SUBMITTED', 'NOT_SUBMITTED', 'NOT_SUBMITTED']);
+      s.ex.set('501', 'COMPLETED', 0);
+      s.ex.set('502', 'RUNNING');
+      s.mark('a', 1, 0);
+      s.mark('b', 1);
+      finishLater(s, 3, () => (s.ex.submitted.length >= 3 ? '503' : undefined));
+      const status = await s.run();
+      assert.deepEqual(s.ex.groupSubmissions().map((x) => x.args), [['0', '1', s.dir.logs]], 'the group once, from its first job');
+      assert.equal(status, 'COMPLETED');
+      assert.deepEqual(s.ex.submitted.map((x) => [x.job, x.dependsOn]), [['prep', []], ['a', ['501']], ['after', ['502']]]);
+      assert.deepEqual(s.states(), [['prep', 'COMPLETED', '501'], ['a', 'COMPLETED', '502'], ['b', 'COMPLETED', '502'], ['c', 'COMPLETED', '502'], ['after', 'COMPLETED', '503']]);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it('resume after the runner died between submitting the group and journaling it: found by its comment, not submitted again', async () => {
+    const s = slurmSetup();
+    try {
+      await s.run({ detach: true });
+      s.cutJournal((e) => !(e.type === 'job-submitted' && e.job !== 'prep'));
+      s.ex.forgetLast();
+      s.ex.set('501', 'COMPLETED', 0);
+      s.ex.set('502', 'RUNNING');
+      s.mark('a', 1, 0);
+      s.mark('b', 1);
+      finishLater(s, 3, () => (s.ex.submitted.length >= 3 ? '503' : undefined));
+      assert.equal(await s.run(), 'COMPLETED');
+      assert.equal(s.ex.groupSubmissions().length, 1);
+      assert.deepEqual(s.states().map((x) => x.slice(1)), [['COMPLETED', '501'], ['COMPLETED', '502'], ['COMPLETED', '502'], ['COMPLETED', '502'], ['COMPLETED', '503']]);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it('status of a detached run (refreshRun) gives each job of the group its own state, and sees the run end', async () => {
+    const s = slurmSetup();
+    try {
+      await s.run({ detach: true });
+      s.ex.set('501', 'COMPLETED', 0);
+      s.ex.set('502', 'RUNNING');
+      s.mark('a', 1, 0);
+      s.mark('b', 1);
+      await refreshRun(s.dir, s.ex);
+      assert.deepEqual(s.states().map((x) => x[1]), ['COMPLETED', 'COMPLETED', 'RUNNING', 'PENDING', 'PENDING']);
+      assert.equal(s.summary().status, 'RUNNING');
+      s.mark('b', 1, 0);
+      s.mark('c', 1, 0);
+      s.ex.set('502', 'COMPLETED', 0);
+      s.ex.set('503', 'COMPLETED', 0);
+      await refreshRun(s.dir, s.ex);
+      assert.deepEqual(s.states().map((x) => x[1]), ['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED']);
+      assert.equal(s.summary().status, 'COMPLETED');
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it('status of a detached run whose group failed: the failed job FAILED, the rest of the group CANCELLED, the run FAILED', async () => {
+    const s = slurmSetup();
+    try {
+      await s.run({ detach: true });
+      s.ex.set('501', 'COMPLETED', 0);
+      s.mark('a', 1, 0);
+      s.mark('b', 1, 3);
+      s.ex.set('502', 'FAILED', 3);
+      s.ex.set('503', 'CANCELLED', 0);
+      await refreshRun(s.dir, s.ex);
+      const jobs = s.summary().jobs;
+      assert.deepEqual(jobs.map((j) => [j.key, j.state, j.exitCode]), [['prep', 'COMPLETED', 0], ['a', 'COMPLETED', 0], ['b', 'FAILED', 3], ['c', 'CANCELLED', undefined], ['after', 'CANCELLED', 0]]);
+      assert.equal(s.summary().status, 'FAILED');
+    } finally {
+      s.cleanup();
+    }
   });
 });
