@@ -1,5 +1,5 @@
 // Every job of every example rendered for podman-hpc and for Apptainer, compared byte for byte with
-// test/golden/<engine>/<example>/<job>.sbatch (and submit.sh), as test/render/golden.test.ts does for
+// test/golden/<engine>/<example>/<job>.sbatch (and <group>@group.sbatch, and submit.sh), as test/render/golden.test.ts does for
 // Shifter. A job the engine refuses (perNodeCache in an --exclusive job) has <job>.refused holding
 // the reason instead. Regenerate deliberately and read the diff:
 //   UPDATE_GOLDEN=1 npx mocha out/test/engines/golden.test.js
@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apptainerEngine, podmanHpcEngine, type ContainerEngine } from '../../runner/engines';
-import { jobScriptName, renderJob, renderSubmitScript } from '../../runner/render';
+import { groupScriptName, jobScriptName, renderGroup, renderJob, renderSubmitScript } from '../../runner/render';
 import { RenderError } from '../../runner/render/render-error';
 import { GOLDEN, isBroken, loadExamples } from '../render/examples';
 
@@ -25,6 +25,14 @@ function renderAll(engine: ContainerEngine) {
       } catch (e) {
         if (!(e instanceof RenderError)) throw e;
         files.set(`${job.key}.refused`, e.message + '\n');
+      }
+    }
+    for (const group of ex.plan.groups) {
+      try {
+        files.set(groupScriptName(group.name), renderGroup(group, ex.plan, engine));
+      } catch (e) {
+        if (!(e instanceof RenderError)) throw e;
+        files.set(`${group.name}@group.refused`, e.message + '\n');
       }
     }
     files.set('submit.sh', renderSubmitScript(ex.plan, engine));

@@ -1,5 +1,5 @@
 // Every job of every example, rendered, compared byte for byte with test/golden/<example>/<job>.sbatch
-// (and submit.sh). The golden files were read by eye against NERSC's guide and the Shifter contract
+// (and <group>@group.sbatch per group, and submit.sh). The golden files were read by eye against NERSC's guide and the Shifter contract
 // (test/golden/README.md); regenerate them deliberately with test/golden/update.sh (UPDATE_GOLDEN=1)
 // and read the diff before committing it.
 
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jobScriptName, renderJob, renderSubmitScript } from '../../runner/render';
+import { groupScriptName, jobScriptName, renderGroup, renderJob, renderSubmitScript } from '../../runner/render';
 import { GOLDEN, isBroken, loadExamples } from './examples';
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -16,7 +16,7 @@ describe('render: golden scripts of examples/', () => {
   const examples = loadExamples();
 
   it('has an example for each case the guide shows', () => {
-    assert.deepEqual(examples.map((e) => e.name), ['hello', 'manager-worker', 'matrix', 'mpi', 'pernodecache', 'serial-shared']);
+    assert.deepEqual(examples.map((e) => e.name), ['group', 'hello', 'manager-worker', 'matrix', 'mpi', 'pernodecache', 'serial-shared']);
   });
 
   for (const ex of examples) {
@@ -29,6 +29,7 @@ describe('render: golden scripts of examples/', () => {
       }
       const files = new Map<string, string>();
       for (const job of ex.plan.jobs) files.set(jobScriptName(job.key), renderJob(job, ex.plan));
+      for (const group of ex.plan.groups) files.set(groupScriptName(group.name), renderGroup(group, ex.plan));
       files.set('submit.sh', renderSubmitScript(ex.plan));
       const dir = join(GOLDEN, ex.name);
 
@@ -60,9 +61,10 @@ describe('render: golden scripts of examples/', () => {
 describe('render: what a script never contains (contract)', () => {
   for (const ex of loadExamples()) {
     if (isBroken(ex)) continue;
-    for (const job of ex.plan.jobs) {
-      it(`${ex.name}/${job.key}`, () => {
-        const text = renderJob(job, ex.plan);
+    const scripts = [...ex.plan.jobs.map((job) => ({ name: job.key, text: () => renderJob(job, ex.plan) })), ...ex.plan.groups.map((g) => ({ name: groupScriptName(g.name), text: () => renderGroup(g, ex.plan) }))];
+    for (const script of scripts) {
+      it(`${ex.name}/${script.name}`, () => {
+        const text = script.text();
         const lines = text.split('\n');
         assert.equal(lines[0], '#!/bin/bash');
         assert.doesNotMatch(text, /^#!.*shifter/m, 'no #!/usr/bin/shifter batch scripts');
