@@ -139,6 +139,20 @@ describe('run: groups on the local executor', function () {
     assert.deepEqual([z.state, z.attempt], ['COMPLETED', 2], 'cancelled with the first run of the group, submitted again');
   });
 
+  it("the group's time limit is the sum of its jobs': the job running when it is reached TIMEOUT, the later ones CANCELLED", () => {
+    // 1 + 1 + 1 seconds: a is quick, b would sleep far past the group's 3 s.
+    const text = chain('echo b >> order; sleep 30', { a: '    time: "0:01"\n', b: '    time: "0:01"\n', c: '    time: "0:01"\n' });
+    const ws = workspace({ 'wf.yaml': text });
+    const t0 = Date.now();
+    const r = cli(ws, ['run', 'wf.yaml']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(Date.now() - t0 < 20_000, 'stopped at the time limit');
+    assert.match(readFileSync(join(runDir(ws), 'scripts', 'g@group.sbatch'), 'utf8'), /^#SBATCH --time=00:00:03$/m);
+    const s = statusOf(ws);
+    assert.deepEqual(s.jobs.map((j) => [j.key, j.state]), [['prep', 'COMPLETED'], ['a', 'COMPLETED'], ['b', 'TIMEOUT'], ['c', 'CANCELLED'], ['after', 'CANCELLED']]);
+    assert.deepEqual(order(ws), ['prep', 'a', 'b']);
+  });
+
   it('--job with a job in the middle of a group runs the start of the group up to it, as one submission', () => {
     const ws = workspace({ 'wf.yaml': chain() });
     const r = cli(ws, ['run', 'wf.yaml', '--job', 'b']);
@@ -170,10 +184,14 @@ describe('run: groups on the local executor', function () {
 class FakeSlurm implements Executor {
   readonly name = 'slurm';
   readonly submitted: Submission[] = [];
+  constructor(readonly submitConcurrency = 1) {}
   readonly rows = new Map<string, TaskStatus>();
   polls = 0;
   onPoll?: (n: number) => void;
   async submit(sub: Submission): Promise<string> {
+    // Every dependency has its id before a job is submitted.
+    for (const d of sub.dependsOn) assert.ok(this.rows.has(d), `${sub.job} submitted before its dependency ${d}`);
+    if (this.submitConcurrency > 1) await new Promise((r) => setTimeout(r, 5));
     this.submitted.push(sub);
     const id = String(500 + this.submitted.length);
     this.rows.set(id, { externalId: id, state: 'PENDING' });
@@ -218,8 +236,8 @@ jobs:
   after: { needs: [c], command: after }
 `;
 
-function slurmSetup() {
-  const result = validateText(SLURM_WF, 'wf.yaml');
+function slurmSetup(text = SLURM_WF, concurrency = 1) {
+  const result = validateText(text, 'wf.yaml');
   assert.ok(result.workflow, JSON.stringify(result.diagnostics));
   const plan = planWorkflow(result.workflow, result.profile);
   const rendered = plan.jobs.map((j) => {
@@ -229,7 +247,7 @@ function slurmSetup() {
   const groups = plan.groups.map((g) => ({ name: g.name, slurmName: g.slurmName, members: g.members, script: renderGroup(g, plan) }));
   const base = mkdtempSync(join(tmpdir(), 'sf-group-slurm-'));
   const dir = createRunDir(base);
-  const ex = new FakeSlurm();
+  const ex = new FakeSlurm(concurrency);
   const events: RunEvent[] = [];
   const run = (extra: { detach?: boolean } = {}) =>
     runWorkflow({ plan, file: 'wf.yaml', rendered, groups, dir, executor: ex, prepareImages: async () => {}, onEvent: (e) => events.push(e), workdir: base, pollMs: { min: 1, max: 1 }, ...extra });
@@ -340,6 +358,51 @@ describe('run: groups with a Slurm-like executor (resume, status of a detached r
       assert.equal(await s.run(), 'COMPLETED');
       assert.equal(s.ex.groupSubmissions().length, 1);
       assert.deepEqual(s.states().map((x) => x.slice(1)), [['COMPLETED', '501'], ['COMPLETED', '502'], ['COMPLETED', '502'], ['COMPLETED', '502'], ['COMPLETED', '503']]);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it('resume after the group failed while no runner followed it: runs the group again from the failed job', async () => {
+    const s = slurmSetup();
+    try {
+      await s.run({ detach: true });
+      s.ex.set('501', 'COMPLETED', 0);
+      s.mark('a', 1, 0);
+      s.mark('b', 1, 3);
+      s.ex.set('502', 'FAILED', 3);
+      s.ex.set('503', 'CANCELLED', 0);
+      s.ex.onPoll = (n) => {
+        if (n === 2) {
+          s.mark('b', 2, 0);
+          s.mark('c', 2, 0);
+          s.ex.set('504', 'COMPLETED', 0);
+          s.ex.set('505', 'COMPLETED', 0);
+        }
+      };
+      assert.equal(await s.run(), 'COMPLETED');
+      assert.deepEqual(s.ex.submitted.slice(3).map((x) => [x.job, x.args, x.comment, x.dependsOn]), [
+        ['b', ['1', '2', s.dir.logs], `shifterflow:${s.dir.id}:b:2`, []],
+        ['after', undefined, `shifterflow:${s.dir.id}:after:2`, ['504']],
+      ]);
+      assert.deepEqual(s.summary().jobs.map((j) => [j.key, j.state, j.attempt, j.externalId]), [['prep', 'COMPLETED', 1, '501'], ['a', 'COMPLETED', 1, '502'], ['b', 'COMPLETED', 2, '504'], ['c', 'COMPLETED', 2, '504'], ['after', 'COMPLETED', 2, '505']]);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it('several submissions at once: the group once, after the outside job a later job of it needs', async () => {
+    const text = `version: 1\nname: grp\nprofile: slurm\ndefaults: { account: m1, time: "00:10:00", image: "docker:busybox:1.36" }\njobs:\n  a: { group: g, command: a }\n  x: { command: x }\n  b: { needs: [a, x], group: g, command: b }\n  y: { command: y }\n  after: { needs: [b], command: after }\n`;
+    const s = slurmSetup(text, 3);
+    try {
+      assert.equal(await s.run({ detach: true }), 'COMPLETED');
+      const subs = s.ex.submitted.map((x) => x.job);
+      assert.equal(s.ex.groupSubmissions().length, 1);
+      assert.deepEqual([...subs].sort(), ['a', 'after', 'x', 'y']);
+      const idOf = (job: string) => String(501 + subs.indexOf(job));
+      assert.ok(subs.indexOf('x') < subs.indexOf('a'), subs.join(' '));
+      assert.deepEqual(s.ex.groupSubmissions()[0].dependsOn, [idOf('x')]);
+      assert.deepEqual(s.ex.submitted.find((x) => x.job === 'after')!.dependsOn, [idOf('a')]);
     } finally {
       s.cleanup();
     }
