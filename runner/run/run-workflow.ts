@@ -297,6 +297,9 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
   if (group) sub.args = [String(from), String(attempt), o.dir.logs];
   // Retried by this run after a node failure or preemption: Slurm must not requeue the old job as well.
   if (planned.some((p) => (p.retry?.on as string[] | undefined)?.some((s) => s === 'NODE_FAIL' || s === 'PREEMPTED'))) sub.noRequeue = true;
+  // A group is never requeued by Slurm: a requeued group would run again under the same attempt, beside
+  // the markers of its first try. The job in flight ends NODE_FAIL or PREEMPTED and its retry policy decides.
+  if (group) sub.noRequeue = true;
   // On resume, look before submitting: a submission made just before a crash is found by its comment.
   // In a fresh run no job can carry this run's comment yet (the executor guards its own retries).
   const earlier = o.resuming ? await o.executor.findByComment(comment) : undefined;

@@ -295,6 +295,8 @@ describe('run: groups with a Slurm-like executor (resume, status of a detached r
       assert.deepEqual(s.ex.submitted.map((x) => [x.job, x.name, x.dependsOn]), [['prep', 'grp.prep', []], ['a', 'grp.g', ['501']], ['after', 'grp.after', ['502']]]);
       const group = s.ex.submitted[1];
       assert.deepEqual(group.args, ['0', '1', s.dir.logs]);
+      // Never requeued by Slurm (a requeue would rerun it under the same attempt); plain jobs without a NODE_FAIL retry may be.
+      assert.deepEqual(s.ex.submitted.map((x) => x.noRequeue === true), [false, true, false]);
       assert.equal(group.comment, `shifterflow:${s.dir.id}:a:1`);
       assert.equal(group.scriptPath, join(s.dir.scripts, 'g@group.sbatch'));
       assert.equal(readFileSync(group.scriptPath, 'utf8').split('\n')[1], '#SBATCH --job-name=grp.g');
