@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root';
+import { parseSlurmTime } from '../plan/slurm-time';
 import type { Executor, Submission, TaskStatus } from '../run/executor';
 import { isFinal, type JobState } from '../run/job-state';
 import { readDirectives } from './directives';
@@ -87,7 +88,9 @@ export class LocalExecutor implements Executor {
     if (d.module) env.SHIFTER_MODULE = d.module;
     // An exclusive job keeps its perNodeCache across steps (Shifter prepares it once per node).
     if (d.raw.exclusive !== undefined) env.SF_LOCAL_EXCLUSIVE = '1';
-    this.jobs.set(id, { id, submission, tasks, maxParallel: d.array?.maxParallel ?? Infinity, timeSeconds: d.timeSeconds, env });
+    // As sbatch does: a --time given with the submission wins over the script's.
+    const timeSeconds = submission.time !== undefined ? parseSlurmTime(submission.time) : d.timeSeconds;
+    this.jobs.set(id, { id, submission, tasks, maxParallel: d.array?.maxParallel ?? Infinity, timeSeconds, env });
     for (const dep of submission.dependsOn) if (!this.jobs.has(dep)) throw new Error(`sbatch: error: Batch job submission failed: Job dependency problem (unknown job ${dep})`);
     setImmediate(() => this.schedule());
     return id;

@@ -20,3 +20,9 @@ export function formatSlurmTime(seconds: number): string {
   const hms = `${two(Math.floor(rest / 3600))}:${two(Math.floor((rest % 3600) / 60))}:${two(rest % 60)}`;
   return days > 0 ? `${days}-${hms}` : hms;
 }
+
+/** The sum of time limits (a group asks for its jobs' together); undefined when one of them has none. */
+export function sumSlurmTimes(times: readonly (string | undefined)[]): string | undefined {
+  const seconds = times.map((t) => (t === undefined ? undefined : parseSlurmTime(t)));
+  return seconds.every((x): x is number => x !== undefined) ? formatSlurmTime(seconds.reduce((a, b) => a + b, 0)) : undefined;
+}

@@ -19,7 +19,7 @@
 import { engineForProfile } from '../engines';
 import { EngineError, type ContainerEngine } from '../engines/engine';
 import { PlanError } from '../plan/plan-error';
-import { formatSlurmTime, parseSlurmTime } from '../plan/slurm-time';
+import { sumSlurmTimes } from '../plan/slurm-time';
 import type { Plan, PlannedGroup, PlannedJob } from '../plan/types';
 import { body, directives } from './job-script';
 import { RenderError } from './render-error';
@@ -91,7 +91,5 @@ function asGroupJob(group: PlannedGroup, jobs: PlannedJob[], plan: Plan, engine:
       );
     }
   }
-  const seconds = jobs.map((j) => (j.slurm.time === undefined ? undefined : parseSlurmTime(j.slurm.time)));
-  const time = seconds.every((x): x is number => x !== undefined) ? formatSlurmTime(seconds.reduce((a, b) => a + b, 0)) : undefined;
-  return named(first, time);
+  return named(first, sumSlurmTimes(jobs.map((j) => j.slurm.time)));
 }

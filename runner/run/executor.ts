@@ -15,6 +15,8 @@ export interface Submission {
   scriptPath: string;
   /** Arguments of the batch script (`sbatch SCRIPT ARGS...`): a group's first job, attempt and log directory. */
   args?: string[];
+  /** A time limit instead of the script's `#SBATCH --time` (a group run again from a later job needs less). */
+  time?: string;
   /** External ids of the jobs this one waits for (afterok). */
   dependsOn: string[];
   /** Where the job's stdout/stderr go; `%a` is the array index where there is one. */

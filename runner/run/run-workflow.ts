@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { submissionUnits } from '../plan/groups';
+import { sumSlurmTimes } from '../plan/slurm-time';
 import type { Plan } from '../plan/types';
 import { event, type RunEvent, type RunStatus } from './events';
 import { SubmissionInterrupted, type Executor, type Submission, type TaskStatus } from './executor';
@@ -295,6 +296,11 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
   };
   // The group's script: the first job to run, the attempt (in the log names), where the logs go.
   if (group) sub.args = [String(from), String(attempt), o.dir.logs];
+  // Run again from a later job, the group needs only the time of the jobs it still runs.
+  if (group && from > 0) {
+    const time = sumSlurmTimes(planned.map((p) => p.slurm.time));
+    if (time !== undefined) sub.time = time;
+  }
   // Retried by this run after a node failure or preemption: Slurm must not requeue the old job as well.
   if (planned.some((p) => (p.retry?.on as string[] | undefined)?.some((s) => s === 'NODE_FAIL' || s === 'PREEMPTED'))) sub.noRequeue = true;
   // A group is never requeued by Slurm: a requeued group would run again under the same attempt, beside

@@ -26,6 +26,7 @@ export function sbatchArgv(sub: Submission, opts: SbatchArgvOptions = {}): strin
     ['error path', sub.stderrPath],
     ['working directory', sub.workdir],
     ['script path', sub.scriptPath],
+    ...(sub.time !== undefined ? ([['time limit', sub.time]] as const) : []),
   ] as const) {
     if (!value) throw new TypeError(`sbatch: the ${what} of job ${sub.job} is empty`);
     if (/[\n\r\0]/.test(value)) throw new TypeError(`sbatch: the ${what} of job ${sub.job} contains a line break or NUL`);
@@ -41,6 +42,8 @@ export function sbatchArgv(sub: Submission, opts: SbatchArgvOptions = {}): strin
     `--output=${sub.stdoutPath}`,
     `--error=${sub.stderrPath}`,
     `--chdir=${sub.workdir}`,
+    // On the command line, it overrides the script's #SBATCH --time.
+    ...(sub.time !== undefined ? [`--time=${sub.time}`] : []),
     ...(opts.extraArgs ?? []),
     // sbatch reads a relative script path from its own cwd (ours), and a leading '-' would be an option.
     path.resolve(sub.scriptPath),

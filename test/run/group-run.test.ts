@@ -387,6 +387,9 @@ describe('run: groups with a Slurm-like executor (resume, status of a detached r
         ['b', ['1', '2', s.dir.logs], `shifterflow:${s.dir.id}:b:2`, []],
         ['after', undefined, `shifterflow:${s.dir.id}:after:2`, ['504']],
       ]);
+      // From b, the group asks for b's and c's time only (10 + 10 min), not a's as well; the first
+      // submission left it to the script's #SBATCH --time (30 min).
+      assert.deepEqual(s.ex.submitted.map((x) => x.time), [undefined, undefined, undefined, '00:20:00', undefined]);
       assert.deepEqual(s.summary().jobs.map((j) => [j.key, j.state, j.attempt, j.externalId]), [['prep', 'COMPLETED', 1, '501'], ['a', 'COMPLETED', 1, '502'], ['b', 'COMPLETED', 2, '504'], ['c', 'COMPLETED', 2, '504'], ['after', 'COMPLETED', 2, '505']]);
     } finally {
       s.cleanup();

@@ -86,6 +86,13 @@ describe('slurm: sbatch', () => {
     assert.equal(argv[argv.length - 1], path.resolve('rel/-x.sh'));
   });
 
+  it("passes a group's arguments after the script and a time limit before it (overriding #SBATCH --time)", () => {
+    const argv = sbatchArgv({ ...sub, dependsOn: [], args: ['1', '2', '/runs/x y/logs'], time: '00:20:00' });
+    assert.deepEqual(argv.slice(-4), [path.resolve(sub.scriptPath), '1', '2', '/runs/x y/logs']);
+    assert.ok(argv.indexOf('--time=00:20:00') < argv.indexOf(path.resolve(sub.scriptPath)));
+    assert.throws(() => sbatchArgv({ ...sub, time: '1:00\n#' }), TypeError);
+  });
+
   it('refuses dependency ids that are not job ids and fields with line breaks', () => {
     assert.throws(() => sbatchArgv({ ...sub, dependsOn: ['--wrap=x'] }), TypeError);
     assert.throws(() => sbatchArgv({ ...sub, comment: 'a\nb' }), TypeError);
