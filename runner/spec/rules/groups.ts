@@ -5,6 +5,7 @@
 // rendered, after defaults are merged.
 
 import type { Finding } from '../finding';
+import { backEdges, needEdges } from './needs-graph';
 import { asArray, asString, jobsOf, type JobEntry, type Rule } from './rule';
 
 export const groups: Rule = ({ value }) => {
@@ -41,16 +42,8 @@ export const groups: Rule = ({ value }) => {
  * DAG (SF033 reports the cycles among jobs).
  */
 function groupCycles(jobs: readonly JobEntry[]): Finding[] {
-  const id = new Map(jobs.map((j, i) => [j.name, i]));
-  const needs = jobs.map((entry) => {
-    const out: { to: number; index: number }[] = [];
-    asArray(entry.job.needs).forEach((n, index) => {
-      const to = typeof n === 'string' ? id.get(n) : undefined;
-      if (to !== undefined) out.push({ to, index });
-    });
-    return out;
-  });
-  if (!isDag(needs)) return [];
+  const needs = needEdges(jobs);
+  if (backEdges(needs).length > 0) return [];
   // Units: one per group, one per job outside a group; an edge for each need that leaves its unit.
   const groupOf = jobs.map((j) => asString(j.job.group));
   const unitOfGroup = new Map<string, number>();
@@ -65,55 +58,14 @@ function groupCycles(jobs: readonly JobEntry[]): Finding[] {
     for (const { to, index } of list) if (unit[to] !== unit[job]) edges[unit[job]].push({ to: unit[to], job, need: to, index });
   });
   const name = (job: number) => `"${jobs[job].name}"${groupOf[job] === undefined ? '' : ` (group ${groupOf[job]})`}`;
-  const findings: Finding[] = [];
-  // 0: not seen, 1: on the current path, 2: done. Iterative, as in cycles.ts.
-  const state = new Uint8Array(units);
-  for (let root = 0; root < units; root++) {
-    if (state[root] !== 0) continue;
-    const path = [root];
-    const via: (typeof edges)[number][number][] = [];
-    const next = [0];
-    state[root] = 1;
-    while (path.length > 0) {
-      const at = path[path.length - 1];
-      const edge = edges[at][next[next.length - 1]++];
-      if (edge === undefined) {
-        state[at] = 2;
-        path.pop();
-        next.pop();
-        via.pop();
-      } else if (state[edge.to] === 1) {
-        const cycle = [...via.slice(path.lastIndexOf(edge.to)), edge];
-        const group = groupOf[cycle.map((e) => e.job).find((j) => groupOf[j] !== undefined)!];
-        findings.push({
-          code: 'SF049',
-          message: `Group "${group}" would wait for itself: ${cycle.map((e) => `${name(e.job)} needs ${name(e.need)}`).join(', ')}. A group is one Slurm job that starts after every job its jobs need, so no job outside it can run between two of its jobs. Take the jobs in between into the group, or the jobs after them out of it.`,
-          path: ['jobs', jobs[edge.job].name, 'needs', edge.index],
-        });
-      } else if (state[edge.to] === 0) {
-        state[edge.to] = 1;
-        path.push(edge.to);
-        next.push(0);
-        via.push(edge);
-      }
-    }
-  }
-  return findings;
-}
-
-/** Whether the needs (job index -> the jobs it needs) have no cycle (Kahn's algorithm). */
-function isDag(needs: { to: number }[][]): boolean {
-  const waiting = needs.map((list) => list.length);
-  const neededBy: number[][] = needs.map(() => []);
-  needs.forEach((list, job) => list.forEach(({ to }) => neededBy[to].push(job)));
-  const ready = waiting.flatMap((n, job) => (n === 0 ? [job] : []));
-  let placed = 0;
-  while (ready.length > 0) {
-    const job = ready.pop()!;
-    placed++;
-    for (const d of neededBy[job]) if (--waiting[d] === 0) ready.push(d);
-  }
-  return placed === needs.length;
+  return backEdges(edges).map(({ edge, via }) => {
+    const group = groupOf[via.map((e) => e.job).find((j) => groupOf[j] !== undefined)!];
+    return {
+      code: 'SF049',
+      message: `Group "${group}" would wait for itself: ${via.map((e) => `${name(e.job)} needs ${name(e.need)}`).join(', ')}. A group is one Slurm job that starts after every job its jobs need, so no job outside it can run between two of its jobs. Take the jobs in between into the group, or the jobs after them out of it.`,
+      path: ['jobs', jobs[edge.job].name, 'needs', edge.index],
+    };
+  });
 }
 
 /** Where the members do not form one chain: one first job, then each job needing the one before it. */
