@@ -56,8 +56,8 @@ export class WorkflowDiagnostics implements vscode.Disposable {
     this.documents.fireUpdated(uri);
   }
 
+  /** For a workflow document that changed (the change listener checked). */
   private schedule(doc: vscode.TextDocument): void {
-    if (!isWorkflowDocument(doc)) return;
     // Without a delay, at once: not after the outline and code lens requests already queued.
     if (settings.validationDelay() === 0) {
       this.validateNow(doc);

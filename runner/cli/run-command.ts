@@ -13,7 +13,7 @@ import { LocalExecutor } from '../local/local-executor';
 import { prepareLocalRun } from '../local/prepare-local';
 import { createRunDir, runDirOf, listRuns } from '../run/run-dir';
 import { preflightSubmitHost } from '../run/preflight';
-import { runWorkflow } from '../run/run-workflow';
+import { runWorkflow, type RenderedGroup } from '../run/run-workflow';
 import { claimRun, releaseRun } from '../run/runner-lock';
 import { makeExecutor, pullShifterImages, scriptEngine } from './executors';
 import { parse } from './args';
@@ -75,7 +75,7 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
     }
   }
   let rendered: { key: string; script: string; cacheKey: string }[];
-  let groups: { name: string; slurmName: string; members: string[]; script: string }[];
+  let groups: RenderedGroup[];
   try {
     rendered = plan.jobs.map((j) => {
       const script = renderJob(j, plan, scriptEngine(result.profile));
@@ -83,7 +83,7 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
     });
     // A group whose jobs ask for different allocations is refused here, as `render` refuses it: before
     // the run directory exists or anything is pulled.
-    groups = plan.groups.map((g) => ({ name: g.name, slurmName: g.slurmName, members: g.members, script: renderGroup(g, plan, scriptEngine(result.profile)) }));
+    groups = plan.groups.map((g) => ({ name: g.name, script: renderGroup(g, plan, scriptEngine(result.profile)) }));
   } catch (err) {
     if (err instanceof RenderError || err instanceof EngineError) throw new UserError(`${file}: ${err.message}`, 1);
     throw err;

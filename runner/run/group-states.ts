@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TaskStatus } from './executor';
+import type { StatusRow } from './job-tracker';
 import { isFinal, type JobState } from './job-state';
 
 /** What the markers of one job of a group say (seconds since the epoch). */
@@ -90,4 +91,35 @@ export function markersIn(logs: string, attempt: number): (job: string) => Group
     }
   };
   return (job) => parseMarkers(read(job, 'started'), read(job, 'ended'));
+}
+
+/** What expandGroupRows needs to know of a job of the run (a tracked job, or one from the journal). */
+export interface GroupedJob {
+  key: string;
+  group?: string;
+  externalId?: string;
+  attempt: number;
+}
+
+/**
+ * Each group's Slurm row as one row per job of that submission (named by `job`), read from their
+ * markers in `logs`; other rows as they are. `jobs` in plan order, which is each group's order. The
+ * runner and `status` of a run nobody follows read a group's row this one way.
+ */
+export function expandGroupRows(rows: TaskStatus[], jobs: Iterable<GroupedJob>, logs: string): StatusRow[] {
+  const byId = new Map<string, GroupedJob[]>();
+  for (const j of jobs) {
+    if (j.group === undefined || j.externalId === undefined) continue;
+    const list = byId.get(j.externalId);
+    if (list) list.push(j);
+    else byId.set(j.externalId, [j]);
+  }
+  if (byId.size === 0) return rows;
+  const out: StatusRow[] = [];
+  for (const row of rows) {
+    const members = byId.get(row.externalId);
+    if (!members) out.push(row);
+    else for (const { job, status } of memberStatuses(row, members.map((m) => m.key), markersIn(logs, members[0].attempt))) out.push({ ...status, job });
+  }
+  return out;
 }

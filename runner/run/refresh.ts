@@ -3,12 +3,12 @@
 // runner's job: `run --resume` follows the run again with its policy.
 
 import { event } from './events';
-import type { Executor, TaskStatus } from './executor';
-import { markersIn, memberStatuses } from './group-states';
+import type { Executor } from './executor';
+import { expandGroupRows } from './group-states';
 import { isFinal } from './job-state';
 import { Journal, readJournal } from './journal';
 import type { RunDir } from './run-dir';
-import { summarize, type JobSummary } from './run-summary';
+import { summarize } from './run-summary';
 
 export async function refreshRun(dir: RunDir, executor: Executor): Promise<void> {
   const summary = summarize(readJournal(dir.journal));
@@ -18,7 +18,7 @@ export async function refreshRun(dir: RunDir, executor: Executor): Promise<void>
   const rows = await executor.poll([...new Set(active.map((j) => j.externalId!))]);
   const journal = new Journal(dir.journal);
   try {
-    for (const { job: named, ...row } of groupRows(summary.jobs, rows, dir)) {
+    for (const { job: named, ...row } of expandGroupRows(rows, summary.jobs, dir.logs)) {
       const job = named !== undefined ? active.find((j) => j.key === named && j.externalId === row.externalId) : active.find((j) => j.externalId === row.externalId);
       if (!job || (job.arraySize === undefined) !== (row.arrayIndex === undefined)) continue;
       const known = job.tasks.find((t) => t.index === row.arrayIndex);
@@ -32,14 +32,4 @@ export async function refreshRun(dir: RunDir, executor: Executor): Promise<void>
   } finally {
     journal.close();
   }
-}
-
-/** A group's row as one row per job it runs (group-states.ts), as the runner reads it. */
-function groupRows(jobs: JobSummary[], rows: TaskStatus[], dir: RunDir): (TaskStatus & { job?: string })[] {
-  if (!jobs.some((j) => j.group !== undefined)) return rows;
-  return rows.flatMap((row) => {
-    const members = jobs.filter((j) => j.group !== undefined && j.externalId === row.externalId);
-    if (members.length === 0) return [row];
-    return memberStatuses(row, members.map((m) => m.key), markersIn(dir.logs, members[0].attempt)).map(({ job, status }) => ({ ...status, job }));
-  });
 }

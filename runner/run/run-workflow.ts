@@ -6,13 +6,14 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { submissionUnits } from '../plan/groups';
 import { sumSlurmTimes } from '../plan/slurm-time';
 import type { Plan } from '../plan/types';
+import { jobScriptName } from '../render/submit-script';
 import { event, type RunEvent, type RunStatus } from './events';
 import { SubmissionInterrupted, type Executor, type Submission, type TaskStatus } from './executor';
-import { markersIn, memberStatuses } from './group-states';
-import { applyStatuses, dependentsOf, jobState, type StatusRow, type TrackedJob } from './job-tracker';
+import { expandGroupRows } from './group-states';
+import { adoptCutGroupSubmissions, groupLogPaths, groupScriptPath, inSubmissionOrder } from './group-submissions';
+import { applyStatuses, dependentsOf, jobState, type TrackedJob } from './job-tracker';
 import { isFinal } from './job-state';
 import { Journal, journalEvents, readJournal } from './journal';
 import type { RunDir } from './run-dir';
@@ -26,11 +27,9 @@ export interface RenderedJob {
   cacheKey: string;
 }
 
-/** A group's script (render/group-script.ts): its jobs run one after another in one Slurm job. */
+/** A group's script (render/group-script.ts): its jobs (the plan's group) run one after another in one Slurm job. */
 export interface RenderedGroup {
   name: string;
-  slurmName: string;
-  members: string[];
   script: string;
 }
 
@@ -212,7 +211,7 @@ function retryAllowed(o: RunOptions, j: TrackedJob, state: string): boolean {
  * error is thrown.
  */
 async function submitAll(o: RunOptions, jobs: Map<string, TrackedJob>, list: TrackedJob[], emit: Emit, interrupt: AbortSignal): Promise<void> {
-  list = inSubmissionOrder(o, list);
+  list = inSubmissionOrder(o.plan, list);
   const limit = Math.max(1, Math.floor(o.executor.submitConcurrency ?? 1));
   const handled = new Set<string>();
   if (limit === 1) {
@@ -255,19 +254,9 @@ async function submitAll(o: RunOptions, jobs: Map<string, TrackedJob>, list: Tra
   if (failed) throw failed.reason;
 }
 
-/** `list` in the plan's submission order (plan/groups.ts): a group after whatever its jobs need. */
-function inSubmissionOrder(o: RunOptions, list: TrackedJob[]): TrackedJob[] {
-  if (!list.some((j) => j.group !== undefined)) return list;
-  const rank = new Map<string, number>();
-  submissionUnits(o.plan).forEach((unit, i) => {
-    for (const key of unit.kind === 'job' ? [unit.job.key] : unit.group.members) rank.set(key, i);
-  });
-  return list.map((j, i) => ({ j, i })).sort((a, b) => (rank.get(a.j.key) ?? 0) - (rank.get(b.j.key) ?? 0) || a.i - b.i).map(({ j }) => j);
-}
-
 /** Submits a job, or its group from this job on; returns the keys of the jobs submitted. */
 async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJob, emit: Emit, interrupt?: AbortSignal): Promise<string[]> {
-  const group = j.group === undefined ? undefined : o.groups?.find((g) => g.name === j.group);
+  const group = j.group === undefined ? undefined : o.plan.groups.find((g) => g.name === j.group);
   const from = group ? group.members.indexOf(j.key) : 0;
   const members = group ? group.members.slice(from).map((k) => jobs.get(k)!) : [j];
   const planned = members.map((m) => o.plan.jobs.find((p) => p.key === m.key)!);
@@ -321,36 +310,12 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
 type Emit = ((e: RunEvent) => void) & { flush?: () => void };
 
 function applyAndEmit(o: RunOptions, jobs: Map<string, TrackedJob>, rows: TaskStatus[], emit: Emit): number {
-  const changed = applyStatuses(jobs, groupRows(o, jobs, rows));
+  const changed = applyStatuses(jobs, expandGroupRows(rows, jobs.values(), o.dir.logs));
   for (const { job, status } of changed) {
     emit(event('job-state', { job: job.key, attempt: job.attempt, externalId: status.externalId, arrayIndex: status.arrayIndex, state: status.state, exitCode: status.exitCode, nodes: status.nodes, start: status.startTime, end: status.endTime, elapsedSeconds: status.elapsedSeconds, reason: status.reason }));
   }
   emit.flush?.();
   return changed.length;
-}
-
-/** A group's Slurm row becomes one row per job it runs, read from their markers (group-states.ts). */
-function groupRows(o: RunOptions, jobs: Map<string, TrackedJob>, rows: TaskStatus[]): StatusRow[] {
-  if (!o.groups?.length) return rows;
-  const byId = new Map<string, TrackedJob[]>();
-  for (const j of jobs.values()) {
-    if (j.group === undefined || j.externalId === undefined) continue;
-    const list = byId.get(j.externalId);
-    if (list) list.push(j);
-    else byId.set(j.externalId, [j]);
-  }
-  if (byId.size === 0) return rows;
-  const out: StatusRow[] = [];
-  for (const row of rows) {
-    const members = byId.get(row.externalId);
-    if (!members) {
-      out.push(row);
-      continue;
-    }
-    // The jobs this submission runs, in their group's order (the tracked map keeps plan order).
-    for (const { job, status } of memberStatuses(row, members.map((m) => m.key), markersIn(o.dir.logs, members[0].attempt))) out.push({ ...status, job });
-  }
-  return out;
 }
 
 /** Each external id once: the jobs of a group share their group's. */
@@ -360,7 +325,8 @@ function distinctIds(list: TrackedJob[]): string[] {
 
 /**
  * Rebuilds job knowledge from an earlier journal of this run (resume). A changed script starts over.
- * Returns the jobs of a group found in a submission whose job-submitted events were cut short.
+ * Returns the jobs of a group found in a submission whose job-submitted events were cut short
+ * (group-submissions.ts).
  */
 function restore(jobs: Map<string, TrackedJob>, past: RunEvent[]): TrackedJob[] {
   const journaled = new Set<string>();
@@ -379,39 +345,11 @@ function restore(jobs: Map<string, TrackedJob>, past: RunEvent[]): TrackedJob[] 
     }
   }
   for (const j of jobs.values()) if (j.tasks.size > 0 && jobState(j) === 'COMPLETED') j.settled = 'COMPLETED';
-  // A group goes as one submission, journaled job by job (submit): a runner killed in between left
-  // the first jobs of it journaled and not the others. A submission runs its group from one job to
-  // the end, all with the same attempt, so a later job of the group with an older attempt and no
-  // event of this one was in it: it is that Slurm job's, not one to submit again.
-  const found: TrackedJob[] = [];
-  const last = new Map<string, TrackedJob>();
-  for (const j of jobs.values()) {
-    if (j.group === undefined) continue;
-    const before = last.get(j.group);
-    if (before?.externalId !== undefined && j.attempt < before.attempt && !journaled.has(`${j.key}|${before.attempt}`)) {
-      j.attempt = before.attempt;
-      j.externalId = before.externalId;
-      j.tasks = new Map();
-      j.settled = undefined;
-      found.push(j);
-    }
-    last.set(j.group, j);
-  }
-  return found;
+  return adoptCutGroupSubmissions(jobs.values(), journaled);
 }
 
 export function scriptPath(dir: RunDir, key: string): string {
-  return join(dir.scripts, `${key}.sbatch`);
-}
-
-/** `@` is in no job name: a group's files cannot clash with a job's. */
-export function groupScriptPath(dir: RunDir, name: string): string {
-  return join(dir.scripts, `${name}@group.sbatch`);
-}
-
-/** The group's own output (its jobs write theirs, as logPaths names them, from the script). */
-function groupLogPaths(dir: RunDir, name: string, attempt: number): { stdout: string; stderr: string } {
-  return { stdout: join(dir.logs, `${name}@group.${attempt}.out`), stderr: join(dir.logs, `${name}@group.${attempt}.err`) };
+  return join(dir.scripts, jobScriptName(key));
 }
 
 function sleep(ms: number): Promise<void> {

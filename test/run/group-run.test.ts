@@ -244,7 +244,7 @@ function slurmSetup(text = SLURM_WF, concurrency = 1) {
     const script = renderJob(j, plan);
     return { key: j.key, script, cacheKey: cacheKey(j, script) };
   });
-  const groups = plan.groups.map((g) => ({ name: g.name, slurmName: g.slurmName, members: g.members, script: renderGroup(g, plan) }));
+  const groups = plan.groups.map((g) => ({ name: g.name, script: renderGroup(g, plan) }));
   const base = mkdtempSync(join(tmpdir(), 'sf-group-slurm-'));
   const dir = createRunDir(base);
   const ex = new FakeSlurm(concurrency);
