@@ -6,7 +6,7 @@ import { generateWorkflow } from './generate-workflow.mjs';
 import { report, require, root, time } from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const { validateText } = require(join(root, 'out/runner/spec/validate.js'));
+const { validateText } = require(join(root, 'out/runner/workflow/validate.js'));
 const { getLanguageService } = require('yaml-language-server');
 const { TextDocument } = require('vscode-languageserver-textdocument');
 

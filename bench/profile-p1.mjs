@@ -12,7 +12,7 @@ import { require, root } from './lib.mjs';
 
 const mode = process.argv[2] ?? 'edit';
 if (process.env.SF_PROFILE_CHILD) {
-  const { validateText } = require(join(root, 'out/runner/spec/validate.js'));
+  const { validateText } = require(join(root, 'out/runner/workflow/validate.js'));
   const text = generateWorkflow(2000);
   const edited = (i) => text.replace('worker.sh --stage 1001\n', `worker.sh --stage 1001\n        cpusPerTask: ${i % 2 === 0 ? 0 : 1}\n`);
   if (mode === 'full') for (let i = 0; i < 40; i++) validateText(text, 'big.yaml');

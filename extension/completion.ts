@@ -2,7 +2,7 @@
 // and examples, image aliases for `image:`, volume names in a job's `volumes:`, job names in `needs:`.
 
 import * as vscode from 'vscode';
-import type { JsonPath } from '../runner/spec/finding';
+import type { JsonPath } from '../runner/workflow/finding';
 import type { WorkflowDocuments } from './documents';
 import { describe, isArraySchema, isObjectSchema, keysAt, schemasAt, valuesAt, type SchemaNode } from './schema-nav';
 import { cursorContext } from './yaml-path';

@@ -3,8 +3,8 @@
 // runner/ types only (`import type`), never values, or esbuild would evaluate them at load time.
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-type Spec = typeof import('../runner/spec/validate');
-type Codes = typeof import('../runner/spec/codes');
+type Spec = typeof import('../runner/workflow/validate');
+type Codes = typeof import('../runner/workflow/codes');
 type PlanMod = typeof import('../runner/plan');
 type RenderMod = typeof import('../runner/render');
 type Images = typeof import('../runner/images');
@@ -20,8 +20,8 @@ let runner: Runner | undefined;
 let yaml: Yaml | undefined;
 
 export const core = {
-  spec: (): Spec => (spec ??= require('../runner/spec/validate') as Spec),
-  codes: (): Codes => (codes ??= require('../runner/spec/codes') as Codes),
+  spec: (): Spec => (spec ??= require('../runner/workflow/validate') as Spec),
+  codes: (): Codes => (codes ??= require('../runner/workflow/codes') as Codes),
   plan: (): PlanMod => (plan ??= require('../runner/plan') as PlanMod),
   render: (): RenderMod => (render ??= require('../runner/render') as RenderMod),
   images: (): Images => (images ??= require('../runner/images') as Images),

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { settings } from './config';
-import type { ValidationResult } from '../runner/spec/validate';
+import type { ValidationResult } from '../runner/workflow/validate';
 import { WorkflowDocuments, toVscodeDiagnostic } from './documents';
 import { isWorkflowDocument, isWorkflowFileName } from './workflow-files';
 

@@ -2,9 +2,9 @@
 // incremental (validateText's `previous`) and so that every provider reads one result per version.
 
 import * as vscode from 'vscode';
-import type { Diagnostic as CoreDiagnostic, Range as CoreRange } from '../runner/spec/diagnostic';
-import type { TextChange } from '../runner/spec/source/text-diff';
-import type { ValidationResult } from '../runner/spec/validate';
+import type { Diagnostic as CoreDiagnostic, Range as CoreRange } from '../runner/workflow/diagnostic';
+import type { TextChange } from '../runner/workflow/source/text-diff';
+import type { ValidationResult } from '../runner/workflow/validate';
 import { settings } from './config';
 import { core } from './core';
 

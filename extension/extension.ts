@@ -1,5 +1,5 @@
 // The VS Code adapter over the shifterflow core. Thin: language features call the core in-process
-// (runner/spec, runner/plan, runner/render), runs spawn the CLI, images go through the core's gateway
+// (runner/workflow, runner/plan, runner/render), runs spawn the CLI, images go through the core's gateway
 // client. Activation registers providers and commands only; the core is loaded on first use
 // (core.ts) and the first validation happens just after activation, so activation stays light.
 

@@ -1,5 +1,5 @@
 // Hover: the schema's description of the key or value under the cursor, the image an alias stands for,
-// and, over a diagnostic, the rule behind its code (runner/spec/codes.ts).
+// and, over a diagnostic, the rule behind its code (runner/workflow/codes.ts).
 
 import * as vscode from 'vscode';
 import { core } from './core';

@@ -1,7 +1,7 @@
 // Walks the JSON Schemas in schemas/ (the single source of truth for the file format) along a JSON
 // path, following $ref between the four files and through anyOf/oneOf, for completion and hover.
 
-import type { JsonPath } from '../runner/spec/finding';
+import type { JsonPath } from '../runner/workflow/finding';
 
 export interface SchemaNode {
   $ref?: string;

@@ -1,7 +1,7 @@
 // The outline: images, volumes, jobs and their steps.
 
 import * as vscode from 'vscode';
-import type { JsonPath } from '../runner/spec/finding';
+import type { JsonPath } from '../runner/workflow/finding';
 import { toRange, type WorkflowDocuments } from './documents';
 import { isWorkflowDocument } from './workflow-files';
 

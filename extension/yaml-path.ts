@@ -3,7 +3,7 @@
 // copes with half-typed lines (`    ima`, `image: `, `needs: [prep, `) that a plain parse cannot place.
 
 import type { Document, Node } from 'yaml';
-import type { JsonPath } from '../runner/spec/finding';
+import type { JsonPath } from '../runner/workflow/finding';
 import { core } from './core';
 
 export interface CursorContext {

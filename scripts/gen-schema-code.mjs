@@ -1,6 +1,6 @@
 // Generates, from schemas/ (the single source of truth):
-//  - runner/spec/generated/schema-types.ts: TypeScript types of the file format;
-//  - runner/spec/generated/validate-workflow.js: ajv's standalone validator, so that no schema is
+//  - runner/workflow/generated/schema-types.ts: TypeScript types of the file format;
+//  - runner/workflow/generated/validate-workflow.js: ajv's standalone validator, so that no schema is
 //    compiled at start-up (compiling costs ~50 ms of a CLI's cold start).
 // Run by scripts/build.mjs; the outputs are committed and a test checks they are up to date.
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schemaDir = join(root, 'schemas');
-const outDir = join(root, 'runner', 'spec', 'generated');
+const outDir = join(root, 'runner', 'workflow', 'generated');
 
 export function loadSchemas() {
   return readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json')).sort()

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { formatDiagnostic } from '../spec/diagnostic';
-import { validateText } from '../spec/validate';
+import { formatDiagnostic } from '../workflow/diagnostic';
+import { validateText } from '../workflow/validate';
 import { isProfileName, type ProfileName } from '../profiles/profile';
 import { planWorkflow } from '../plan';
 import { PlanError } from '../plan/plan-error';

@@ -1,5 +1,5 @@
-import { formatDiagnostic, hasErrors, type Diagnostic } from '../spec/diagnostic';
-import { validateText } from '../spec/validate';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../workflow/diagnostic';
+import { validateText } from '../workflow/validate';
 import { parse } from './args';
 import { readWorkflowFile } from './read-workflow';
 import { UserError } from './user-error';

@@ -1,7 +1,7 @@
 // Job settings with the workflow's defaults merged in: a job's own value wins over `defaults:`; env
 // is merged key by key, workflow env < defaults env < job env (< step env, in steps.ts).
 
-import type { Env, Job, Workflow } from '../spec/generated/schema-types';
+import type { Env, Job, Workflow } from '../workflow/generated/schema-types';
 import type { RetryPolicy } from './types';
 
 /** The retry states when `retry.on` is not given (the schema's default). */

@@ -2,7 +2,7 @@
 // normal form itself is runner/images/image-ref.ts: the gateway, the engines and the local `shifter`
 // use it too, so a reference planned here is the one they pull and run.
 
-import type { Workflow } from '../spec/generated/schema-types';
+import type { Workflow } from '../workflow/generated/schema-types';
 import { ImageRefError, normalizeImageRef } from '../images/image-ref';
 import { PlanError } from './plan-error';
 import type { PlannedImage } from './types';

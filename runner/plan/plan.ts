@@ -2,7 +2,7 @@
 // volumes resolved, steps normalized, task counts computed and matrices expanded. Pure: no I/O.
 
 import type { Profile } from '../profiles/profile';
-import type { Job, Workflow } from '../spec/generated/schema-types';
+import type { Job, Workflow } from '../workflow/generated/schema-types';
 import { topologicalOrder } from './dag';
 import { mergeDefaults } from './defaults';
 import { planGroups } from './groups';

@@ -3,7 +3,7 @@
 // task counts; then the allocation the steps need (nodes, tasks per node, cpus per task).
 
 import type { Profile } from '../profiles/profile';
-import type { Job, Step, Workflow } from '../spec/generated/schema-types';
+import type { Job, Step, Workflow } from '../workflow/generated/schema-types';
 import type { JobSettings } from './defaults';
 import { mergeEnv } from './defaults';
 import { resolveImage } from './images';

@@ -3,7 +3,7 @@
 // nothing downstream looks at the workflow file again.
 
 import type { Profile } from '../profiles/profile';
-import type { Job, Retry, Volume } from '../spec/generated/schema-types';
+import type { Job, Retry, Volume } from '../workflow/generated/schema-types';
 
 /** A matrix or env value as written in the file. */
 export type Scalar = string | number | boolean;

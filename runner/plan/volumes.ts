@@ -1,6 +1,6 @@
 // A job's `volumes:` names resolved to the top-level definitions, in the order the job lists them.
 
-import type { Job, Workflow } from '../spec/generated/schema-types';
+import type { Job, Workflow } from '../workflow/generated/schema-types';
 import { PlanError } from './plan-error';
 import type { PlannedVolume } from './types';
 

@@ -2,7 +2,7 @@
 // command, and the site facts the validator checks against. A workflow names a built-in profile or
 // refines one; the CLI's --profile overrides the file.
 
-import type { ProfileSpec, Workflow } from '../spec/generated/schema-types';
+import type { ProfileSpec, Workflow } from '../workflow/generated/schema-types';
 
 export type Engine = NonNullable<ProfileSpec['engine']> | 'auto';
 export type ExecutorName = 'slurm' | 'local';

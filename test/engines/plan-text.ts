@@ -2,7 +2,7 @@
 
 import { planWorkflow } from '../../runner/plan';
 import type { Plan } from '../../runner/plan/types';
-import { validateText } from '../../runner/spec/validate';
+import { validateText } from '../../runner/workflow/validate';
 
 export function planText(text: string): Plan {
   const r = validateText(text, 'test.yaml');

@@ -4,8 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateText } from '../../runner/spec/validate';
-import { formatDiagnostic } from '../../runner/spec/diagnostic';
+import { validateText } from '../../runner/workflow/validate';
+import { formatDiagnostic } from '../../runner/workflow/diagnostic';
 
 const root = join(__dirname, '..', '..', '..');
 const snippets = JSON.parse(readFileSync(join(root, 'snippets', 'shifterflow.json'), 'utf8')) as Record<string, { prefix: string[] | string; body: string[]; description: string }>;

@@ -6,7 +6,7 @@ import { PlanError, planWorkflow, submissionUnits, unitNeeds, type SubmissionUni
 import { selectJobs } from '../../runner/plan/select';
 import { formatSlurmTime, parseSlurmTime } from '../../runner/plan/slurm-time';
 import { BUILTIN_PROFILES } from '../../runner/profiles/profile';
-import type { Workflow } from '../../runner/spec/generated/schema-types';
+import type { Workflow } from '../../runner/workflow/generated/schema-types';
 
 const nersc = BUILTIN_PROFILES.nersc;
 

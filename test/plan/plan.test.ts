@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { BUILTIN_PROFILES, type Profile } from '../../runner/profiles/profile';
-import type { Workflow } from '../../runner/spec/generated/schema-types';
+import type { Workflow } from '../../runner/workflow/generated/schema-types';
 import { PlanError, cacheKey, expandMatrix, planWorkflow, topologicalOrder } from '../../runner/plan';
 import { renderJob } from '../../runner/render';
 

@@ -4,7 +4,7 @@
 // Quick: SF_R1_KILLS (default 3). Long: scripts/reliability/long.sh (SF_R1_KILLS=50).
 
 import assert from 'node:assert/strict';
-import { prng } from '../spec/fuzz';
+import { prng } from '../workflow/fuzz';
 import { thirtyJobs } from './workflows';
 import { checkAccounting, cli, cluster, clusterWorkspace, count, journalOf, runDirs, settled, sleep, startRunner, unique, waitIdle, type Cluster } from './helpers';
 

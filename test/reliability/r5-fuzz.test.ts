@@ -1,4 +1,4 @@
-// R5: the validator under seeded mutations of every example and fixture (test/spec/fuzz.ts): never
+// R5: the validator under seeded mutations of every example and fixture (test/workflow/fuzz.ts): never
 // throws, every diagnostic has a valid range. Quick: 20,000 (SF_R5_COUNT); long: 100,000 by
 // scripts/reliability/long.sh. Prints the time per input (mean, p99).
 
@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Diagnostic } from '../../runner/spec/diagnostic';
-import { check } from '../spec/helpers';
-import { mutate, prng } from '../spec/fuzz';
+import type { Diagnostic } from '../../runner/workflow/diagnostic';
+import { check } from '../workflow/helpers';
+import { mutate, prng } from '../workflow/fuzz';
 import { ROOT, count, stats } from './helpers';
 
 function rangeProblem(text: string, d: Diagnostic): string | undefined {
@@ -31,7 +31,7 @@ describe('R5: validator fuzzing', function () {
 
   it(`${n} seeded mutations: 0 crashes, every diagnostic has a valid range`, () => {
     const seed = count('SF_R5_SEED', 5150);
-    const dirs = [join(ROOT, 'examples'), join(ROOT, 'test', 'spec', 'fixtures')];
+    const dirs = [join(ROOT, 'examples'), join(ROOT, 'test', 'workflow', 'fixtures')];
     const examples = dirs.flatMap((d) => readdirSync(d).filter((f) => /\.ya?ml$/.test(f)).map((f) => readFileSync(join(d, f), 'utf8')));
     assert.ok(examples.length > 0);
     const random = prng(seed);

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateText } from '../../runner/spec/validate';
+import { validateText } from '../../runner/workflow/validate';
 import { hostileStrings } from '../render/hostile-corpus';
 import { cli, cluster, clusterWorkflow, clusterWorkspace, runDirs, sacctJobs, sleep, unique, type Cluster } from './helpers';
 

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { planWorkflow } from '../../runner/plan';
 import type { Plan } from '../../runner/plan/types';
-import { validateText } from '../../runner/spec/validate';
+import { validateText } from '../../runner/workflow/validate';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const EXAMPLES = join(ROOT, 'examples');

@@ -11,7 +11,7 @@ import { planWorkflow } from '../../runner/plan';
 import type { Plan } from '../../runner/plan/types';
 import { BUILTIN_PROFILES } from '../../runner/profiles/profile';
 import { RenderError, renderGroup, renderJob } from '../../runner/render';
-import type { Job, Workflow } from '../../runner/spec/generated/schema-types';
+import type { Job, Workflow } from '../../runner/workflow/generated/schema-types';
 import { makeStubs, type Stubs } from './stubs';
 
 const nersc = BUILTIN_PROFILES.nersc;

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { planWorkflow } from '../../runner/plan';
 import { BUILTIN_PROFILES } from '../../runner/profiles/profile';
 import { RenderError, renderJob, renderSubmitScript } from '../../runner/render';
-import type { Workflow } from '../../runner/spec/generated/schema-types';
-import { validateText } from '../../runner/spec/validate';
+import type { Workflow } from '../../runner/workflow/generated/schema-types';
+import { validateText } from '../../runner/workflow/validate';
 import { hostileStrings } from './hostile-corpus';
 import { makeStubs, type Stubs } from './stubs';
 

@@ -4,7 +4,7 @@ import { planWorkflow } from '../../runner/plan';
 import type { PlanOptions } from '../../runner/plan/types';
 import { BUILTIN_PROFILES } from '../../runner/profiles/profile';
 import { RenderError, renderJob } from '../../runner/render';
-import type { Workflow } from '../../runner/spec/generated/schema-types';
+import type { Workflow } from '../../runner/workflow/generated/schema-types';
 
 const nersc = BUILTIN_PROFILES.nersc;
 

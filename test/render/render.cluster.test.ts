@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { planWorkflow } from '../../runner/plan';
 import { jobScriptName, renderJob, renderSubmitScript } from '../../runner/render';
-import { validateText } from '../../runner/spec/validate';
+import { validateText } from '../../runner/workflow/validate';
 import { requireRoot, runAs, testUser, type RunResult, type User } from '../shifter-standin/helpers';
 
 interface Cluster {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { planWorkflow } from '../../runner/plan';
 import { BUILTIN_PROFILES } from '../../runner/profiles/profile';
 import { renderJob } from '../../runner/render';
-import type { Job, Step } from '../../runner/spec/generated/schema-types';
+import type { Job, Step } from '../../runner/workflow/generated/schema-types';
 import { makeStubs, type Stubs } from './stubs';
 
 const nersc = BUILTIN_PROFILES.nersc;

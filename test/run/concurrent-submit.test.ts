@@ -8,7 +8,7 @@ import type { Executor, Submission, TaskStatus } from '../../runner/run/executor
 import { createRunDir } from '../../runner/run/run-dir';
 import { runWorkflow } from '../../runner/run/run-workflow';
 import { planWorkflow } from '../../runner/plan';
-import { validateText } from '../../runner/spec/validate';
+import { validateText } from '../../runner/workflow/validate';
 
 class ConcurrentFake implements Executor {
   readonly name = 'fake';

@@ -16,7 +16,7 @@ import { refreshRun } from '../../runner/run/refresh';
 import { createRunDir } from '../../runner/run/run-dir';
 import { summarize } from '../../runner/run/run-summary';
 import { runWorkflow } from '../../runner/run/run-workflow';
-import { validateText } from '../../runner/spec/validate';
+import { validateText } from '../../runner/workflow/validate';
 import { cli, journal, localWorkflow, runIds, submissions, workspace } from './cli-helpers';
 
 /** `prep` -> a -> b -> c (group g) -> `after`; each job appends its name to `order` in the workspace. */

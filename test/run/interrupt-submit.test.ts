@@ -10,7 +10,7 @@ import { createRunDir } from '../../runner/run/run-dir';
 import { runWorkflow } from '../../runner/run/run-workflow';
 import { planWorkflow } from '../../runner/plan';
 import { SlurmExecutor } from '../../runner/slurm';
-import { validateText } from '../../runner/spec/validate';
+import { validateText } from '../../runner/workflow/validate';
 import { ScriptedRunner, type Step } from '../slurm/scripted-runner';
 
 const UNREACHABLE: Step['result'] = { code: 1, stderr: 'sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)\n' };

@@ -12,7 +12,7 @@ import { LAUNCH_RETRIES, runWorkflow } from '../../runner/run/run-workflow';
 import { planWorkflow } from '../../runner/plan';
 import { SlurmExecutor } from '../../runner/slurm';
 import { srunLaunchFailure } from '../../runner/slurm/launch-failure';
-import { validateText } from '../../runner/spec/validate';
+import { validateText } from '../../runner/workflow/validate';
 
 const CONFIRM = 'srun: error: Unable to confirm allocation for job 4242: Unable to contact slurm controller (connect failure)';
 const STEP = 'srun: error: Unable to create step for job 4243: Socket timed out on send/recv operation';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { validateText } from '../../../runner/spec/validate';
+import { validateText } from '../../../runner/workflow/validate';
 import { activate, open, shifterflowDiagnostics, stats, until } from './helpers';
 
 describe('@exthost diagnostics', () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { planWorkflow } from '../../../runner/plan';
 import { renderJob } from '../../../runner/render';
-import { validateText } from '../../../runner/spec/validate';
+import { validateText } from '../../../runner/workflow/validate';
 import { activate, open, until } from './helpers';
 
 function expected(text: string, job: string): string {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { brief, check, yaml } from './helpers';
-import type { TextEdit } from '../../runner/spec/diagnostic';
+import type { TextEdit } from '../../runner/workflow/diagnostic';
 
 const good = yaml`
   version: 1

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { splitWorkflow } from '../../runner/spec/source/split';
+import { splitWorkflow } from '../../runner/workflow/source/split';
 import { brief, check, yaml } from './helpers';
 
 const root = join(__dirname, '..', '..', '..');

@@ -1,8 +1,8 @@
 // Shared by the rule tests: validate a small workflow text, find diagnostics by code, apply fixes.
 
 import assert from 'node:assert/strict';
-import type { Diagnostic } from '../../../runner/spec/diagnostic';
-import { validateText, type ValidateOptions } from '../../../runner/spec/validate';
+import type { Diagnostic } from '../../../runner/workflow/diagnostic';
+import { validateText, type ValidateOptions } from '../../../runner/workflow/validate';
 
 /** Strips the common indentation and the first empty line, so YAML can sit indented in a test. */
 export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {

@@ -69,7 +69,7 @@ describe('rules: groups (SF049, SF050)', () => {
   });
 
   it('is re-checked after an edit that only changes group (whole-workflow findings not reused)', async () => {
-    const { validateText } = await import('../../../runner/spec/validate');
+    const { validateText } = await import('../../../runner/workflow/validate');
     const ok = `${HEAD}  a: { group: g, command: run }\n  b: { needs: [a], group: g, command: run }\n`;
     const first = validateText(ok, 'wf.yaml');
     const edited = validateText(ok.replace('b: { needs: [a], group: g', 'b: { group: g'), 'wf.yaml', { previous: first });

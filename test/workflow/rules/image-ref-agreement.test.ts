@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import imageRefSchema from '../../../schemas/image-ref.schema.json';
 import { ImageRefError, normalizeImageRef } from '../../../runner/images/image-ref';
-import { REF_PATTERN } from '../../../runner/spec/rules/image-lookup';
+import { REF_PATTERN } from '../../../runner/workflow/rules/image-lookup';
 import { ACCEPTED_REFS } from './image-ref-examples';
 import { diagnostics } from './helpers';
 

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { splitWorkflow, type Split } from '../../runner/spec/source/split';
-import { splitEdited } from '../../runner/spec/source/split-edit';
-import { changedRange, composeChanges, type TextChange } from '../../runner/spec/source/text-diff';
-import type { ValidationResult } from '../../runner/spec/validate';
+import { splitWorkflow, type Split } from '../../runner/workflow/source/split';
+import { splitEdited } from '../../runner/workflow/source/split-edit';
+import { changedRange, composeChanges, type TextChange } from '../../runner/workflow/source/text-diff';
+import type { ValidationResult } from '../../runner/workflow/validate';
 import { prng } from './fuzz';
 import { EDIT_KINDS, generatedWorkflow, randomEdit } from './edits';
 import { brief, check } from './helpers';
@@ -20,7 +20,7 @@ const VALIDATIONS = Math.ceil((COUNT * 2) / 3);
 const EDITS_PER_SESSION = 12;
 
 const bases = [
-  ...[join(root, 'examples'), join(root, 'test', 'spec', 'fixtures')].flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).map((f) => readFileSync(join(d, f), 'utf8'))),
+  ...[join(root, 'examples'), join(root, 'test', 'workflow', 'fixtures')].flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).map((f) => readFileSync(join(d, f), 'utf8'))),
   generatedWorkflow(12),
   generatedWorkflow(12, true),
 ];

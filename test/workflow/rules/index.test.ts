@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { validateText } from '../../../runner/spec/validate';
+import { validateText } from '../../../runner/workflow/validate';
 
 // Job rules keep their findings per job between validations of the same file: they must still follow
 // every edit, to the job or to what it reads from the header.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostic } from '../../runner/spec/diagnostic';
+import type { Diagnostic } from '../../runner/workflow/diagnostic';
 import { check } from './helpers';
 import { mutate, prng } from './fuzz';
 
@@ -22,7 +22,7 @@ function assertPositioned(text: string, d: Diagnostic): void {
 }
 
 describe(`fuzz: ${COUNT} seeded mutations of the examples`, () => {
-  const dirs = [join(root, 'examples'), join(root, 'test', 'spec', 'fixtures')];
+  const dirs = [join(root, 'examples'), join(root, 'test', 'workflow', 'fixtures')];
   const examples = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.yaml')).map((f) => readFileSync(join(d, f), 'utf8')));
 
   it('never throw, and every diagnostic has a range that matches the text', () => {

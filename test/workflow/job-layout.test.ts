@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Range } from '../../runner/spec/diagnostic';
-import type { WorkflowSource } from '../../runner/spec/source/workflow-source';
+import type { Range } from '../../runner/workflow/diagnostic';
+import type { WorkflowSource } from '../../runner/workflow/source/workflow-source';
 import { prng } from './fuzz';
 import { generatedWorkflow, randomEdit } from './edits';
 import { check, yaml } from './helpers';

@@ -1,5 +1,5 @@
-import { validateText, type ValidationResult } from '../../runner/spec/validate';
-import type { Diagnostic } from '../../runner/spec/diagnostic';
+import { validateText, type ValidationResult } from '../../runner/workflow/validate';
+import type { Diagnostic } from '../../runner/workflow/diagnostic';
 
 /** Diagnostics as `line:col CODE` strings (1-based), the form the tests assert on. */
 export function brief(result: ValidationResult | Diagnostic[]): string[] {
