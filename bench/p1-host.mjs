@@ -34,7 +34,7 @@ try {
     extensionDevelopmentPath: root,
     extensionTestsPath: join(root, 'test/extension/host-index.js'),
     launchArgs: [ws, '--timeout=900'],
-    extensionTestsEnv: { SHIFTERFLOW_EXTHOST_SUITE: 'bench', SHIFTERFLOW_BENCH_OUT: out, BENCH_RUNS: String(RUNS), ...(process.env.SHIFTERFLOW_BENCH_PROFILE ? { SHIFTERFLOW_BENCH_PROFILE: resolve(process.env.SHIFTERFLOW_BENCH_PROFILE) } : {}) },
+    extensionTestsEnv: { SHIFTERFLOW_EXTHOST_SUITE: 'bench', SHIFTERFLOW_EXTHOST_FILES: 'p1.', SHIFTERFLOW_BENCH_OUT: out, BENCH_RUNS: String(RUNS), ...(process.env.SHIFTERFLOW_BENCH_PROFILE ? { SHIFTERFLOW_BENCH_PROFILE: resolve(process.env.SHIFTERFLOW_BENCH_PROFILE) } : {}) },
     reuseMachineInstall: true,
   });
 } finally {

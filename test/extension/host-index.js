@@ -24,8 +24,11 @@ async function runMocha(dir) {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   const root = join(repo, 'out', 'test', 'extension', dir);
   if (!existsSync(root)) throw new Error(`no compiled suites in ${root}: run node scripts/build.mjs first`);
-  const files = readdirSync(root).filter((f) => f.endsWith('.exthost.js')).sort();
-  if (files.length === 0) throw new Error(`no *.exthost.js suites in ${root}`);
+  // SHIFTERFLOW_EXTHOST_FILES=PREFIX keeps the suites whose file names start with it (one benchmark of
+  // bench/, or one suite while working on it).
+  const prefix = process.env.SHIFTERFLOW_EXTHOST_FILES ?? '';
+  const files = readdirSync(root).filter((f) => f.endsWith('.exthost.js') && f.startsWith(prefix)).sort();
+  if (files.length === 0) throw new Error(`no *.exthost.js suites${prefix ? ` starting with ${prefix}` : ''} in ${root}`);
   for (const f of files) mocha.addFile(join(root, f));
   await mocha.loadFilesAsync();
   const failures = await new Promise((done) => mocha.run(done));

@@ -1,27 +1,21 @@
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, report, stats } from './helpers';
+import { EXTENSION_ID } from './helpers';
 
+// Correctness only: how long activation takes is bench P4 (bench/p4-activation.mjs), measured against
+// a do-nothing extension in fresh hosts, not asserted here on a machine the suite shares.
 describe('@exthost activation', () => {
-  it('activates in at most 100 ms: reading, compiling and evaluating dist/extension.js, then activate()', async () => {
-    const s = await stats();
-    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
-    // Cold loads of the bundle in this host, each from a fresh path (nothing cached); the best of three,
-    // because the suite itself and the cluster next door share the machine's two cores.
-    const loads: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const copy = join(mkdtempSync(join(tmpdir(), 'sf-act-')), 'extension.js');
-      copyFileSync(join(ext.extensionPath, 'dist', 'extension.js'), copy);
-      const t0 = performance.now();
-      require(copy);
-      loads.push(performance.now() - t0);
-    }
-    const load = Math.min(...loads);
-    const total = load + s.activation.activateMs;
-    report(`      activation ${total.toFixed(1)} ms = cold load of dist/extension.js ${load.toFixed(1)} ms (runs: ${loads.map((l) => l.toFixed(1)).join(', ')}) + activate() ${s.activation.activateMs.toFixed(1)} ms`);
-    assert.ok(total <= 100, `activation ${total.toFixed(1)} ms`);
+  it('activates and registers every command of its manifest', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
+    const api = (await ext.activate()) as Record<string, unknown> | undefined;
+    assert.equal(ext.isActive, true);
+    for (const key of ['documents', 'diagnostics', 'runs', 'images']) assert.ok(api?.[key], `activate() returned no ${key}`);
+    const declared = (ext.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
+    assert.ok(declared.length >= 10, `the manifest declares ${declared.length} commands`);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = declared.filter((c) => !registered.has(c));
+    assert.deepEqual(missing, [], `declared in package.json but not registered: ${missing.join(', ')}`);
+    assert.ok(registered.has('shifterflow._stats'), 'the tests\' stats command is not registered');
   });
 });
