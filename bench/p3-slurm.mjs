@@ -5,7 +5,7 @@
 //   snake:        root -> 150 fan-out jobs -> join -> a 48-job chain (the peer comparison's DAG)
 // Prints wall times, ratios and the sbatch/squeue/sacct calls each made (counted by PATH shims).
 // With BENCH_SHAPE=snake, Snakemake 7.21 (`snakemake --slurm`, Debian) runs the same DAG as a
-// 200-rule Snakefile (bench/dag.mjs), tuned as shared/docs/testing-real-parts.md says: USER exported,
+// 200-rule Snakefile (bench/dag.mjs), tuned as docs/design.md ("Testing against the real parts") says: USER exported,
 // --default-resources slurm_account=m1234 slurm_partition=debug runtime=5, the image through
 // slurm_extra, --max-status-checks-per-second 1. Every Snakemake job runs `shifter true` (then touches
 // its output marker), like the floor's and shifterflow's jobs (srun -n 1 shifter true).

@@ -1,4 +1,4 @@
-// Shifter (NERSC), as shifter-contract.md describes it:
+// Shifter (NERSC), as docs/shifter.md describes it:
 // - the job's image and EVERY mount go into #SBATCH lines (`--image=REF`, ONE `--volume="a:/x:ro;b:/y"`:
 //   a second --volume directive replaces the first), job-wide modules into `--module=a,b`;
 // - a step runs `shifter [--image=OTHER] [--module=..] [--env=N=V]... [--workdir=P] [--entrypoint] CMD`.

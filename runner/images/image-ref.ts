@@ -1,4 +1,4 @@
-// Image references, read the way Shifter reads them (contract, "Image references"):
+// Image references, read the way Shifter reads them (docs/shifter.md, "Image references"):
 //   - `TYPE:TAG` with TYPE docker, custom, id or local;
 //   - any other text before the first `:` means the WHOLE string is a docker tag
 //     (`ubuntu:22.04` is `docker:ubuntu:22.04`);

@@ -1,4 +1,4 @@
-// What shifterimg prints, read without guessing (contract, "shifterimg"):
+// What shifterimg prints, read without guessing (docs/shifter.md, "`shifterimg` and the image gateway"):
 //   pull, each poll:  `<YYYY-MM-DDTHH:MM:SS> Pulling Image: TYPE:TAG, status: WORD`
 //                     preceded by `\r\x1b[2K` (redrawn in place) without -v; with -v a line of its own,
 //                     after a `Message: {json}` line holding the gateway's record (status_message...)

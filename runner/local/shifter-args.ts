@@ -1,4 +1,4 @@
-// The options of Shifter's own `shifter` command (see the contract), so that one batch script runs
+// The options of Shifter's own `shifter` command (docs/shifter.md, "`shifter` (the runtime)"), so that one batch script runs
 // on Slurm and on this machine. Option parsing stops at the first non-option (the command).
 
 export interface ShifterArgs {

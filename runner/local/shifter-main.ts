@@ -2,7 +2,7 @@
 // (SF_LOCAL_ENGINE), with the image the run prepared (SF_LOCAL_IMAGES). It reproduces what Shifter
 // does before it starts a command — reads the volume map and refuses what Shifter refuses, builds the
 // environment, picks the working directory — in an engine-neutral ContainerSpec, then hands it to the
-// engine. Messages follow Shifter's where the contract gives them.
+// engine. Messages follow Shifter's where docs/shifter.md gives them.
 
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Shifter's volume map, read as `shifter` reads it (shifter-contract.md, "Volume specs"), so that a
+// Shifter's volume map, read as `shifter` reads it (docs/shifter.md, "Volume specs"), so that a
 // mount that would fail or go elsewhere at the centre fails here too, before the container starts:
 //   entries `from:to[:flag[:flag...]]` separated by `;`; flags `ro` and
 //   `perNodeCache=size=N[,bs=N][,fs=xfs][,method=loop]` only, each at most once; both paths absolute,

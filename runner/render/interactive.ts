@@ -1,7 +1,7 @@
 // An interactive shell in an image: `salloc -N 1 [-q QOS] [-A ACCOUNT] [-C FEATURES] -t TIME <engine's
 // image options>`, then, inside the allocation, `srun --pty <engine's shell>`: for Shifter
 // `srun --pty shifter /bin/bash` (a bare `shifter` typed in the salloc shell runs on the login node, not
-// on the allocated one: contract, "Interactive"). Both are argv lists, for a terminal or a spawn.
+// on the allocated one: docs/shifter.md, "Interactive"). Both are argv lists, for a terminal or a spawn.
 
 import { engineForProfile, engineNamed } from '../engines';
 import type { ContainerEngine, InteractiveTarget } from '../engines/engine';

@@ -1,4 +1,4 @@
-// PlannedJob -> sbatch script text. Shape (see DESIGN.md and shifter-contract.md):
+// PlannedJob -> sbatch script text. Shape (see docs/design.md and docs/shifter.md):
 //
 //   #!/bin/bash
 //   #SBATCH --job-name=<workflow>.<job>          then the engine's directives (image, volume, module),

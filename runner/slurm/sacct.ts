@@ -3,7 +3,7 @@
 // Rows (`-n -P -X`): the job row (`123`, `123_4`, or `123_[0-9]` for array tasks not started yet),
 // allocations only. `-X` leaves out the steps (`123.batch`, `123.extern`, `123.0`): for a 10,000-task
 // array that is 10,000 rows per poll instead of 30,000+, and the runner needs only the job's state and
-// exit code (contract, last section). The parser still reads a `.batch` row when given one (output
+// exit code (docs/shifter.md: the job's state is the batch script's exit status). The parser still reads a `.batch` row when given one (output
 // recorded without -X): the signal that ended the script (a cancelled job shows `0:0` on its job row
 // and `0:15` on its batch row) is then kept in TaskStatus.signal.
 

@@ -28,7 +28,7 @@ describe('shifterflow run on the real Slurm cluster with the Shifter stand-in @c
     assert.deepEqual((await settledJobs(c, wf, 1)).map((j) => [j.name, j.state]), [[`${wf}.hello`, 'COMPLETED']]);
   });
 
-  it("the seeds' manager/worker job: two images, manager in the background, workers on 3 nodes see the volume", () => {
+  it("the guide's manager/worker job: two images, manager in the background, workers on 3 nodes see the volume", () => {
     const wf = unique('mw');
     const dir = clusterWorkspace(c, { 'data/input.txt': 'frames\n', 'out/.keep': '', 'wf.yaml': clusterWorkflow(wf, `volumes:
   data: { source: @DIR@/data, target: /data/in, readOnly: true }

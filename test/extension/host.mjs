@@ -1,4 +1,4 @@
-// The real VS Code extension host on this machine (shared testing-real-parts.md): code-server 4.100.3
+// The real VS Code extension host on this machine (docs/design.md, "Testing against the real parts"): code-server 4.100.3
 // from npm (its extension host is real VS Code 1.100) opened in Debian's Chromium through
 // playwright-core, headless. Used by code-shim.mjs (the mocha suites, through @vscode/test-electron's
 // runTests) and by run-host-tests.mjs (the UI test through the browser).

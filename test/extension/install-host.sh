@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the real VS Code extension host the @exthost tests run in (see shared testing-real-parts.md):
+# Installs the real VS Code extension host the @exthost tests run in (see docs/design.md, "Testing against the real parts"):
 # Debian's Chromium (driven headless by playwright-core) and code-server 4.100.3 from npm, whose
 # extension host is real VS Code 1.100 with the real `vscode` API. Idempotent; about 40 s and 300 MB
 # the first time. The cache lives outside the repository:

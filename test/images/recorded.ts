@@ -1,4 +1,4 @@
-// shifterimg output as the contract describes it (recorded from the project's Shifter stand-in, which
+// shifterimg output as docs/shifter.md describes it (recorded from the project's Shifter stand-in, which
 // keeps shifterimg.c's printf formats byte for byte).
 
 const E = '\r\x1b[2K';

@@ -1,5 +1,5 @@
 // Every job of every example, rendered, compared byte for byte with test/golden/<example>/<job>.sbatch
-// (and <group>@group.sbatch per group, and submit.sh). The golden files were read by eye against NERSC's guide and the Shifter contract
+// (and <group>@group.sbatch per group, and submit.sh). The golden files were read by eye against NERSC's guide and docs/shifter.md
 // (test/golden/README.md); regenerate them deliberately with test/golden/update.sh (UPDATE_GOLDEN=1)
 // and read the diff before committing it.
 

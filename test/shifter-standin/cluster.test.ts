@@ -1,5 +1,5 @@
-// The stand-in's Slurm integration (SPANK plugin) on the real test cluster, against the contract's
-// "Slurm integration" and "Verified by running the genuine Shifter" sections.
+// The stand-in's Slurm integration (SPANK plugin) on the real test cluster, against docs/shifter.md's
+// "The Slurm plugin (SPANK) at submission" and "Steps in a batch script" sections.
 // Needs: test/cluster/up.sh (Slurm 22.05, nodes n1..n3, registry with workflow:latest and
 // workflow_manager:latest, users sfuser/sfother) and test/shifter-standin/install.sh <state>.
 // Fails loudly when any of that is missing.

@@ -1,4 +1,4 @@
-// The stand-in image gateway against the contract (shifter-contract.md, "shifterimg" / REST API).
+// The stand-in image gateway against the contract (docs/shifter.md, "`shifterimg` and the image gateway", REST API).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

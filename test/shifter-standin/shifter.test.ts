@@ -1,4 +1,4 @@
-// The stand-in `shifter` runtime against the contract (shifter-contract.md: shifter, volume specs).
+// The stand-in `shifter` runtime against the contract (docs/shifter.md: `shifter`, volume specs).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,4 +1,4 @@
-// The stand-in shifterimg against the contract: output formats, polling, exit codes.
+// The stand-in shifterimg against docs/shifter.md: output formats, polling, exit codes.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { BIN, fixture, Fixture, freePort, Gateway, httpRequest, pullAndWait, runAs, startGateway } from './helpers';

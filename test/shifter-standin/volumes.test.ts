@@ -1,5 +1,5 @@
 // Volume-map rules of the stand-in (one implementation shared by `shifter` and the SPANK plugin's
-// libexec/shifter-check) against shifter-contract.md "Volume specs". No containers needed.
+// libexec/shifter-check) against docs/shifter.md "Volume specs". No containers needed.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';

@@ -66,7 +66,7 @@ export const SQUEUE_COMMENTS = `8|sf run1 long|x
 `;
 
 export const SBATCH_INVALID_QOS = 'sbatch: error: Batch job submission failed: Invalid qos specification\n';
-/** From the contract: refusals by the Shifter SPANK plugin at submission. */
+/** From docs/shifter.md: refusals by the Shifter SPANK plugin at submission. */
 export const SBATCH_NO_IMAGE = 'sbatch: error: Failed to lookup image.  Aborting.\n';
 export const SBATCH_BAD_VOLUME = 'Invalid Volume Map: $HOME/va:/output, aborting!\nsbatch: error: Failed to parse or invalid/disallowed volume map request\n';
 /** Slurm's wording for an unreachable or overloaded controller. */

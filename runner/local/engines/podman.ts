@@ -1,4 +1,4 @@
-// podman (4.3 on Debian 12): the flags that work on HPC-like hosts (testing-real-parts.md): runc
+// podman (4.3 on Debian 12): the flags that work on HPC-like hosts (docs/design.md, "Testing against the real parts"): runc
 // (crun fails on hybrid cgroups), cgroupfs, file events, explicit ulimits, optional own storage.
 // As root it runs the container as the substituted user; rootless, --userns=keep-id maps the
 // user's own uid into the container, so files written to volumes belong to the user on the host.

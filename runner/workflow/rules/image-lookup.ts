@@ -17,7 +17,7 @@ export interface ImageRef {
   tag: string;
 }
 
-/** Shifter's reading of TYPE:TAG (contract, "Image references"). */
+/** Shifter's reading of TYPE:TAG (docs/shifter.md, "Image references"). */
 export function parseRef(text: string): ImageRef {
   const i = text.indexOf(':');
   const head = i >= 0 ? text.slice(0, i) : '';

@@ -1,5 +1,5 @@
 'use strict';
-// Volume map parsing and validation: the contract's rules (shifter-contract.md, "Volume specs"), with
+// Volume map parsing and validation: the contract's rules (docs/shifter.md, "Volume specs"), with
 // the messages of Shifter's VolumeMap.c. One implementation, used by `shifter` at run time and by the
 // SPANK plugin (through libexec/shifter-check) at submission.
 //
