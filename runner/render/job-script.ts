@@ -31,7 +31,8 @@ import { MATRIX_REF, matrixText, substituteMatrix } from '../plan/matrix';
 import { PlanError } from '../plan/plan-error';
 import type { Plan, PlannedJob, PlannedStep, Scalar } from '../plan/types';
 import { RenderError } from './render-error';
-import { QuoteError, isCompoundCommand, quote, quoteOption, sbatchLine, substituteInShell } from './shell-quote';
+import { isCompoundCommand } from './shell-lexer';
+import { QuoteError, quote, quoteOption, sbatchLine, substituteInShell } from './shell-quote';
 
 const INDENT = '  ';
 

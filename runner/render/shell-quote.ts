@@ -10,6 +10,8 @@
 // comment, no expansion of $VARIABLES ever). Values are therefore never escaped there, only checked
 // against a character set that parser leaves alone, and refused otherwise.
 
+import { shellContexts } from './shell-lexer';
+
 export class QuoteError extends Error {
   constructor(message: string) {
     super(message);
@@ -91,104 +93,6 @@ export function sbatchLine(name: string, value?: string, options: { doubleQuote?
 // `<<`), substitution is refused rather than guessed. The escaping used inside "..." is also safe when
 // the context was misread (it never lets a value's `$(`, backtick or quote through).
 
-export type ShellContext = 'unquoted' | 'double' | 'single' | 'comment' | 'unknown';
-
-type Frame = 'top' | 'dq' | 'sq' | 'ansi' | 'subst' | 'paren' | 'backtick' | 'brace';
-
-/**
- * The quoting context at each of `positions` (ascending offsets into `text`), read with a small bash
- * lexer. `skip` gives, for an offset where a placeholder starts, its length: placeholders are opaque.
- */
-export function shellContexts(text: string, positions: readonly number[], skip: (at: number) => number): ShellContext[] {
-  const out: ShellContext[] = [];
-  const stack: Frame[] = ['top'];
-  let next = 0;
-  let unknownFrom = Infinity;
-  let i = 0;
-  const top = () => stack[stack.length - 1];
-  while (next < positions.length) {
-    if (i >= positions[next]) {
-      const at = positions[next];
-      out.push(at >= unknownFrom || stack.includes('backtick') ? 'unknown' : contextOf(top()));
-      next++;
-      i = at + Math.max(1, skip(at));
-      continue;
-    }
-    if (i >= text.length) break;
-    const c = text[i];
-    const c2 = text.slice(i, i + 2);
-    const f = top();
-    if (f === 'sq') {
-      if (c === "'") stack.pop();
-      i++;
-    } else if (f === 'ansi') {
-      if (c === '\\') i += 2;
-      else {
-        if (c === "'") stack.pop();
-        i++;
-      }
-    } else if (f === 'dq') {
-      if (c === '\\') i += 2;
-      else if (c === '"') { stack.pop(); i++; }
-      else if (c2 === '$(') { stack.push('subst'); i += 2; }
-      else if (c2 === '${') { stack.push('brace'); i += 2; }
-      else if (c === '`') { stack.push('backtick'); i++; }
-      else i++;
-    } else if (f === 'brace') {
-      if (c === '\\') i += 2;
-      else if (c === '}') { stack.pop(); i++; }
-      else {
-        if (c === "'" || c === '"' || c === '`' || c2 === '$(' || c2 === '${') unknownFrom = Math.min(unknownFrom, i);
-        i++;
-      }
-    } else if (f === 'backtick' && c === '`') {
-      stack.pop();
-      i++;
-    } else {
-      // unquoted-like: top level, $( ), ( ), and (contexts unknown inside) backticks
-      if (c === '\\') i += 2;
-      else if (c === "'") { stack.push('sq'); i++; }
-      else if (c === '"') { stack.push('dq'); i++; }
-      else if (c2 === "$'") { stack.push('ansi'); i += 2; }
-      else if (c2 === '$(') { stack.push('subst'); i += 2; }
-      else if (c2 === '${') { stack.push('brace'); i += 2; }
-      else if (c === '`') { stack.push('backtick'); i++; }
-      else if (c === '(') { stack.push('paren'); i++; }
-      else if (c === ')') {
-        if (f === 'subst' || f === 'paren') stack.pop();
-        i++;
-      } else if (c2 === '<<') { unknownFrom = Math.min(unknownFrom, i); i += 2; }
-      else if (c === '#' && (i === 0 || /[\s;&|()]/.test(text[i - 1]))) {
-        const nl = text.indexOf('\n', i);
-        // A placeholder inside the comment is still substituted (harmlessly) as a quoted word.
-        while (next < positions.length && positions[next] < (nl === -1 ? text.length : nl)) {
-          if (positions[next] < i) break;
-          out.push(positions[next] >= unknownFrom || stack.includes('backtick') ? 'unknown' : 'comment');
-          next++;
-        }
-        i = nl === -1 ? text.length : nl;
-      } else i++;
-    }
-  }
-  while (out.length < positions.length) out.push('unknown');
-  return out;
-}
-
-function contextOf(f: Frame): ShellContext {
-  switch (f) {
-    case 'top':
-    case 'subst':
-    case 'paren':
-      return 'unquoted';
-    case 'dq':
-      return 'double';
-    case 'sq':
-      return 'single';
-    default:
-      return 'unknown';
-  }
-}
-
 /** `s` written inside "...": only \ $ ` " are special there. */
 export function escapeInDoubleQuotes(s: string, what = 'a value'): string {
   check(s, what);
@@ -236,14 +140,4 @@ export function substituteInShell(command: string, pattern: RegExp, valueFor: (m
     last = at + m[0].length;
   });
   return out + command.slice(last);
-}
-
-/**
- * Whether a shell command is more than one simple command at its top level: a `;`, `&`, `|`, `#` or
- * line break outside quotes (`a; b`, `a && b`, `a | b`, a comment, several lines). Inside '...' or
- * "..." they are data. When the quoting cannot be told, the answer is yes (the safe one).
- */
-export function isCompoundCommand(command: string): boolean {
-  const at = [...command.matchAll(/[\n;&|#]/g)].map((m) => m.index as number);
-  return shellContexts(command, at, () => 1).some((c) => c !== 'single' && c !== 'double');
 }
