@@ -1,7 +1,7 @@
 // A small bash lexer: the quoting context ('...', "...", unquoted, a comment, or one that cannot be
 // told) at given offsets of a user's shell command. It serves the substitution of values into a
-// command (shell-quote.ts, substituteInShell) and the reading of a command's form (command-form.ts);
-// it quotes nothing itself.
+// command (shell-quote.ts, substituteInShell) and the reading of a command's form (command-form.ts:
+// plain, or for the image's /bin/sh); it quotes nothing itself.
 
 export type ShellContext = 'unquoted' | 'double' | 'single' | 'comment' | 'unknown';
 
@@ -10,6 +10,7 @@ type Frame = 'top' | 'dq' | 'sq' | 'ansi' | 'subst' | 'paren' | 'backtick' | 'br
 /**
  * The quoting context at each of `positions` (ascending offsets into `text`), read with a small bash
  * lexer. `skip` gives, for an offset where a placeholder starts, its length: placeholders are opaque.
+ * A length of 0 observes the character there without skipping it (it is then read as shell).
  */
 export function shellContexts(text: string, positions: readonly number[], skip: (at: number) => number): ShellContext[] {
   const out: ShellContext[] = [];
@@ -23,7 +24,8 @@ export function shellContexts(text: string, positions: readonly number[], skip: 
       const at = positions[next];
       out.push(at >= unknownFrom || stack.includes('backtick') ? 'unknown' : contextOf(top()));
       next++;
-      i = at + Math.max(1, skip(at));
+      const length = skip(at);
+      if (length > 0) i = at + length;
       continue;
     }
     if (i >= text.length) break;
@@ -99,14 +101,4 @@ function contextOf(f: Frame): ShellContext {
     default:
       return 'unknown';
   }
-}
-
-/**
- * Whether a shell command is more than one simple command at its top level: a `;`, `&`, `|`, `#` or
- * line break outside quotes (`a; b`, `a && b`, `a | b`, a comment, several lines). Inside '...' or
- * "..." they are data. When the quoting cannot be told, the answer is yes (the safe one).
- */
-export function isCompoundCommand(command: string): boolean {
-  const at = [...command.matchAll(/[\n;&|#]/g)].map((m) => m.index as number);
-  return shellContexts(command, at, () => 1).some((c) => c !== 'single' && c !== 'double');
 }

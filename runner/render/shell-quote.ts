@@ -48,6 +48,21 @@ export function quote(s: string, what = 'a value'): string {
   return out + "'";
 }
 
+/**
+ * One word that every POSIX shell (the image's /bin/sh: dash, busybox, bash...) reads back as exactly
+ * `s`, for text that a shell inside the image reads: no `$'...'` (a bashism), so a control character
+ * stays as it is inside '...' (the whole command is then quoted again, by `quote`, for the script),
+ * and a `'` is written "'" (no backslash, so the word stays plain to command-form.ts).
+ */
+export function quoteSh(s: string, what = 'a value'): string {
+  check(s, what);
+  if (SAFE_WORD.test(s)) return s;
+  return s
+    .split("'")
+    .map((part) => (part === '' ? '' : `'${part}'`))
+    .join(`"'"`) || "''";
+}
+
 /** Several words, space separated. */
 export function quoteArgv(argv: readonly string[]): string {
   return argv.map((a) => quote(a)).join(' ');
@@ -83,12 +98,14 @@ export function sbatchLine(name: string, value?: string, options: { doubleQuote?
 // ---------------------------------------------------------------------------------------------------
 // Values substituted into a user's shell command (`${{ matrix.NAME }}`).
 //
-// The command is shell, written by the user; a placeholder in it is replaced TEXTUALLY by the value
-// quoted for the quoting context the placeholder sits in, so that the command receives the value as
-// written, never parsed as shell:
+// The command is shell, written by the user and read by the image's /bin/sh (or, when it is a plain
+// command, the batch script's bash); a placeholder in it is replaced TEXTUALLY by the value quoted
+// for the quoting context the placeholder sits in, in POSIX sh quoting that both read alike, so that
+// the command receives the value as written, never parsed as shell:
 //   unquoted (also inside `$(...)`)   ->  the quoted word:            python run.py 'b c'
 //   inside "..."                      ->  \ $ ` " escaped:            echo "out/b\$c.txt"
 //   inside '...'                      ->  leave, quoted word, reopen: python -c 'print('"'"'x'"'"')'
+//   in a comment                      ->  the bash word (one line):   # for $'a\nb'
 // Where the context cannot be told for sure (inside backticks, ${...}, $'...', or after a heredoc
 // `<<`), substitution is refused rather than guessed. The escaping used inside "..." is also safe when
 // the context was misread (it never lets a value's `$(`, backtick or quote through).
@@ -124,14 +141,17 @@ export function substituteInShell(command: string, pattern: RegExp, valueFor: (m
     let text: string;
     switch (contexts[k]) {
       case 'unquoted':
+        text = quoteSh(value, what);
+        break;
       case 'comment':
+        // Never a raw line break: it would end the comment and run the rest of the value.
         text = quote(value, what);
         break;
       case 'double':
         text = escapeInDoubleQuotes(value, what);
         break;
       case 'single':
-        text = `'${quote(value, what)}'`;
+        text = `'${quoteSh(value, what)}'`;
         break;
       default:
         throw new SubstitutionError(`${m[0]} sits where shifterflow cannot tell how to quote it (inside backticks, \${...}, $'...' or after a heredoc); move it to a plain word or "..." of the command`);

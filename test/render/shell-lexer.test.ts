@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isCompoundCommand, shellContexts } from '../../runner/render/shell-lexer';
+import { shellContexts } from '../../runner/render/shell-lexer';
 
 describe('render: the shell lexer', () => {
   it('tells the contexts apart', () => {
@@ -8,8 +8,10 @@ describe('render: the shell lexer', () => {
     assert.deepEqual(shellContexts(text, at, () => 1), ['unquoted', 'double', 'unquoted', 'double', 'single', 'comment']);
   });
 
-  it('sees operators, comments and line breaks outside quotes only', () => {
-    for (const c of ['a; b', 'a && b', 'a | b', 'a & b', 'a # c', 'a\nb', "a 'x' ; b", 'a `b;c`', "a $'x;y'"]) assert.equal(isCompoundCommand(c), true, c);
-    for (const c of ['a b', "sh -c 'a; b | c & d # e'", 'echo "x;y&z|w#v"', 'workflow_man.sh', "a 'it''s'"]) assert.equal(isCompoundCommand(c), false, c);
+  it('with a length of 0, reads the characters it is asked about (quotes open and close there)', () => {
+    const text = `a 'b' "c" # d`;
+    const at = [...text.matchAll(/['"#d]/g)].map((m) => m.index as number);
+    assert.deepEqual(shellContexts(text, [...at, text.length], () => 0), ['unquoted', 'single', 'unquoted', 'double', 'unquoted', 'comment', 'unquoted']);
+    assert.deepEqual(shellContexts(`a 'b`, [4], () => 0), ['single'], 'the end of a text with an open quote');
   });
 });
