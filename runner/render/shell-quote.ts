@@ -1,4 +1,5 @@
-// ALL quoting of generated text lives here: bash words, and values on #SBATCH lines.
+// ALL quoting of generated text lives here: bash words (the batch script), POSIX sh words (values
+// put into a command that the image's /bin/sh reads), and values on #SBATCH lines.
 //
 // Bash words: a word made only of characters no shell treats specially is written as is; any other
 // word is put in single quotes, where bash expands nothing (a `'` inside becomes `'\''`). A word with a
