@@ -3,9 +3,10 @@
 // runs `[env APPTAINERENV_N=V...] apptainer exec [--nv] [--bind=SRC:DST[:ro]]... [--scratch=DST]...
 // [--pwd=P] FILE.sif CMD` under srun. No sbatch directives.
 // - Like Shifter: the image is read-only (SIF), the user's own uid, the host environment with the
-//   image's on top, and `exec` never runs the ENTRYPOINT; a step that asks for it uses `apptainer
-//   run` (the runscript of a docker image is its ENTRYPOINT + CMD), and --entrypoint=PROG puts PROG
-//   before the command.
+//   image's on top (so each task's SLURM_PROCID... is there as srun set it), and `exec` never runs
+//   the ENTRYPOINT; a step that asks for it uses `apptainer run` (the runscript of a docker image is
+//   its ENTRYPOINT + CMD), and --entrypoint=PROG puts PROG before the command. The command follows
+//   the SIF, plain or as `/bin/sh -c '...'` (command-form.ts).
 // - Modules: gpu and cuda-mpich -> --nv; mpich needs no flag (srun --mpi=... starts the ranks and the
 //   image's MPICH talks PMI to it: Apptainer's hybrid model); others are refused.
 // - perNodeCache in a shared job: --scratch=DST, a fresh directory per container.

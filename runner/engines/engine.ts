@@ -44,7 +44,10 @@ export interface ContainerEngine {
   readonly name: string;
   /** Directives that prepare the job's image and mounts (after Slurm's own options). */
   jobDirectives(job: PlannedJob): SbatchDirective[];
-  /** Words before the step's command (the command follows as the user wrote it). */
+  /**
+   * Words before the step's command, which follows them plain or as `/bin/sh -c '...'`
+   * (render/command-form.ts): they run it in the image, once per task, with that task's SLURM_*.
+   */
   commandPrefix(launch: StepLaunch): Word[];
   /** Options for `salloc` that give the allocation its image and mounts. */
   allocationOptions(target: InteractiveTarget): string[];

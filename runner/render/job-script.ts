@@ -4,6 +4,7 @@
 //   #SBATCH --job-name=<workflow>.<job>          then the engine's directives (image, volume, module),
 //   ...                                          then Slurm's options; never a $VARIABLE (not expanded)
 //   srun -N n -n t shifter CMD                   one foreground step: its status is the script's
+//   srun -N n -n t shifter /bin/sh -c 'CMD'      the same, CMD using shell syntax (see below)
 //   shifter CMD                                  serial job on a shared qos: no srun (NERSC's guide)
 //
 // Several steps, or a background one: each foreground step's status is checked at once (a failure
@@ -19,19 +20,22 @@
 // visible in the image) and `srun --image=` (ignored inside an allocation: the engine's `shifter
 // --image=` switches image).
 //
-// The user's `command:` is shell and is passed through as written: its `$(...)`, `~`, pipes and `&&`
-// are read by the batch shell (as in `srun -n 32 shifter python ~/hello.py`), so only the first
-// program of a pipeline runs in the container; write `bash -c '...'` to run a pipeline inside it.
-// `set -u`/`set -e` are NOT set for the user's lines (they would change what those lines mean); the
-// generated helper functions turn `set -u` on for themselves only (`local -`, bash >= 4.4).
+// The user's `command:` runs in the image, all of it, once per task (command-form.ts): a plain one (a
+// program and its words) is written as is, the guide's `srun -n 32 shifter python hello.py args`;
+// one with any shell syntax (redirects, pipes, `&&`, `$VAR`, `$(...)`, globs, `~`, several lines)
+// becomes `shifter /bin/sh -c '<the command>'`, so the image's /bin/sh reads it in each task, with
+// that task's SLURM_PROCID, and the batch shell on the host expands nothing of it. Every step is
+// therefore one line. The generated helper functions turn `set -u` on for themselves only
+// (`local -`, bash >= 4.4).
 
 import { engineForProfile } from '../engines';
 import { EngineError, type ContainerEngine, type Word } from '../engines/engine';
 import { MATRIX_REF, matrixText, substituteMatrix } from '../plan/matrix';
 import { PlanError } from '../plan/plan-error';
 import type { Plan, PlannedJob, PlannedStep, Scalar } from '../plan/types';
+import { commandForm } from './command-form';
 import { RenderError } from './render-error';
-import { QuoteError, isCompoundCommand, quote, quoteOption, sbatchLine, substituteInShell } from './shell-quote';
+import { QuoteError, quote, quoteOption, sbatchLine, substituteInShell } from './shell-quote';
 
 const INDENT = '  ';
 
@@ -129,18 +133,14 @@ export function body(job: PlannedJob, engine: ContainerEngine): string[] {
   return lines;
 }
 
-/** The step's line(s): once, or in a `case` over the array index when they depend on the matrix. */
+/** The step's line: once, or in a `case` over the array index when it depends on the matrix. */
 function stepLines(job: PlannedJob, step: PlannedStep, engine: ContainerEngine): string[] {
   const array = job.array;
-  if (!array) return launchText(job, step, engine, undefined).split('\n');
+  if (!array) return [launchText(job, step, engine, undefined)];
   const texts = array.values.map((values) => launchText(job, step, engine, values));
-  if (texts.every((t) => t === texts[0])) return texts[0].split('\n');
+  if (texts.every((t) => t === texts[0])) return [texts[0]];
   const lines = ['case "${SLURM_ARRAY_TASK_ID:-}" in'];
-  texts.forEach((text, index) => {
-    const [first, ...rest] = text.split('\n');
-    // Only the first line is indented: later lines of a multi-line command are the user's, verbatim.
-    lines.push(`${INDENT}${index})`, `${INDENT}${INDENT}${first}`, ...rest, `${INDENT}${INDENT};;`);
-  });
+  texts.forEach((text, index) => lines.push(`${INDENT}${index})`, `${INDENT}${INDENT}${text}`, `${INDENT}${INDENT};;`));
   lines.push(
     `${INDENT}*)`,
     `${INDENT}${INDENT}echo "shifterflow: array task \${SLURM_ARRAY_TASK_ID:-(none)} is not one of job ${job.key}'s 0-${array.size - 1}" >&2`,
@@ -151,7 +151,7 @@ function stepLines(job: PlannedJob, step: PlannedStep, engine: ContainerEngine):
   return lines;
 }
 
-/** `[srun ...] <engine words> COMMAND [&]` for one step and (matrix job) one array index. */
+/** `[srun ...] <engine words> COMMAND [&]` for one step and (matrix job) one array index: one line. */
 function launchText(job: PlannedJob, step: PlannedStep, engine: ContainerEngine, values: Record<string, Scalar> | undefined): string {
   const words: Word[] = [];
   if (step.launch === 'srun') {
@@ -163,11 +163,13 @@ function launchText(job: PlannedJob, step: PlannedStep, engine: ContainerEngine,
   const env = step.env.map(([name, value]): [string, string] => [name, substituteMatrix(value, values)]);
   const workdir = step.workdir !== undefined ? substituteMatrix(step.workdir, values) : undefined;
   words.push(...engine.commandPrefix({ job, step, env, workdir }));
-  const command = commandText(step, values);
-  const line = `${words.map(renderWord).join(' ')} ${command}`;
-  if (!step.background) return line;
-  // A compound command (`a; b`, `a && b`, a comment, several lines) must go to the background whole.
-  return isCompoundCommand(command) ? `{ ${line}\n} &` : `${line} &`;
+  const line = `${words.map(renderWord).join(' ')} ${inImage(commandText(step, values))}`;
+  return step.background ? `${line} &` : line;
+}
+
+/** The command after the engine's words: as written when plain, else whole under the image's /bin/sh. */
+function inImage(command: string): string {
+  return commandForm(command).kind === 'plain' ? command : ['/bin/sh', '-c', command].map((w) => quote(w, 'the command')).join(' ');
 }
 
 function commandText(step: PlannedStep, values: Record<string, Scalar> | undefined): string {

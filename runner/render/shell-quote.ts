@@ -1,4 +1,5 @@
-// ALL quoting of generated text lives here: bash words, and values on #SBATCH lines.
+// ALL quoting of generated text lives here: bash words (the batch script), POSIX sh words (values
+// put into a command that the image's /bin/sh reads), and values on #SBATCH lines.
 //
 // Bash words: a word made only of characters no shell treats specially is written as is; any other
 // word is put in single quotes, where bash expands nothing (a `'` inside becomes `'\''`). A word with a
@@ -9,6 +10,8 @@
 // #SBATCH values are not shell: sbatch reads them with its own small parser (quotes, `\`, `#` as a
 // comment, no expansion of $VARIABLES ever). Values are therefore never escaped there, only checked
 // against a character set that parser leaves alone, and refused otherwise.
+
+import { shellContexts } from './shell-lexer';
 
 export class QuoteError extends Error {
   constructor(message: string) {
@@ -46,6 +49,21 @@ export function quote(s: string, what = 'a value'): string {
   return out + "'";
 }
 
+/**
+ * One word that every POSIX shell (the image's /bin/sh: dash, busybox, bash...) reads back as exactly
+ * `s`, for text that a shell inside the image reads: no `$'...'` (a bashism), so a control character
+ * stays as it is inside '...' (the whole command is then quoted again, by `quote`, for the script),
+ * and a `'` is written "'" (no backslash, so the word stays plain to command-form.ts).
+ */
+export function quoteSh(s: string, what = 'a value'): string {
+  check(s, what);
+  if (SAFE_WORD.test(s)) return s;
+  return s
+    .split("'")
+    .map((part) => (part === '' ? '' : `'${part}'`))
+    .join(`"'"`) || "''";
+}
+
 /** Several words, space separated. */
 export function quoteArgv(argv: readonly string[]): string {
   return argv.map((a) => quote(a)).join(' ');
@@ -81,113 +99,17 @@ export function sbatchLine(name: string, value?: string, options: { doubleQuote?
 // ---------------------------------------------------------------------------------------------------
 // Values substituted into a user's shell command (`${{ matrix.NAME }}`).
 //
-// The command is shell, written by the user; a placeholder in it is replaced TEXTUALLY by the value
-// quoted for the quoting context the placeholder sits in, so that the command receives the value as
-// written, never parsed as shell:
+// The command is shell, written by the user and read by the image's /bin/sh (or, when it is a plain
+// command, the batch script's bash); a placeholder in it is replaced TEXTUALLY by the value quoted
+// for the quoting context the placeholder sits in, in POSIX sh quoting that both read alike, so that
+// the command receives the value as written, never parsed as shell:
 //   unquoted (also inside `$(...)`)   ->  the quoted word:            python run.py 'b c'
 //   inside "..."                      ->  \ $ ` " escaped:            echo "out/b\$c.txt"
 //   inside '...'                      ->  leave, quoted word, reopen: python -c 'print('"'"'x'"'"')'
+//   in a comment                      ->  the bash word (one line):   # for $'a\nb'
 // Where the context cannot be told for sure (inside backticks, ${...}, $'...', or after a heredoc
 // `<<`), substitution is refused rather than guessed. The escaping used inside "..." is also safe when
 // the context was misread (it never lets a value's `$(`, backtick or quote through).
-
-export type ShellContext = 'unquoted' | 'double' | 'single' | 'comment' | 'unknown';
-
-type Frame = 'top' | 'dq' | 'sq' | 'ansi' | 'subst' | 'paren' | 'backtick' | 'brace';
-
-/**
- * The quoting context at each of `positions` (ascending offsets into `text`), read with a small bash
- * lexer. `skip` gives, for an offset where a placeholder starts, its length: placeholders are opaque.
- */
-export function shellContexts(text: string, positions: readonly number[], skip: (at: number) => number): ShellContext[] {
-  const out: ShellContext[] = [];
-  const stack: Frame[] = ['top'];
-  let next = 0;
-  let unknownFrom = Infinity;
-  let i = 0;
-  const top = () => stack[stack.length - 1];
-  while (next < positions.length) {
-    if (i >= positions[next]) {
-      const at = positions[next];
-      out.push(at >= unknownFrom || stack.includes('backtick') ? 'unknown' : contextOf(top()));
-      next++;
-      i = at + Math.max(1, skip(at));
-      continue;
-    }
-    if (i >= text.length) break;
-    const c = text[i];
-    const c2 = text.slice(i, i + 2);
-    const f = top();
-    if (f === 'sq') {
-      if (c === "'") stack.pop();
-      i++;
-    } else if (f === 'ansi') {
-      if (c === '\\') i += 2;
-      else {
-        if (c === "'") stack.pop();
-        i++;
-      }
-    } else if (f === 'dq') {
-      if (c === '\\') i += 2;
-      else if (c === '"') { stack.pop(); i++; }
-      else if (c2 === '$(') { stack.push('subst'); i += 2; }
-      else if (c2 === '${') { stack.push('brace'); i += 2; }
-      else if (c === '`') { stack.push('backtick'); i++; }
-      else i++;
-    } else if (f === 'brace') {
-      if (c === '\\') i += 2;
-      else if (c === '}') { stack.pop(); i++; }
-      else {
-        if (c === "'" || c === '"' || c === '`' || c2 === '$(' || c2 === '${') unknownFrom = Math.min(unknownFrom, i);
-        i++;
-      }
-    } else if (f === 'backtick' && c === '`') {
-      stack.pop();
-      i++;
-    } else {
-      // unquoted-like: top level, $( ), ( ), and (contexts unknown inside) backticks
-      if (c === '\\') i += 2;
-      else if (c === "'") { stack.push('sq'); i++; }
-      else if (c === '"') { stack.push('dq'); i++; }
-      else if (c2 === "$'") { stack.push('ansi'); i += 2; }
-      else if (c2 === '$(') { stack.push('subst'); i += 2; }
-      else if (c2 === '${') { stack.push('brace'); i += 2; }
-      else if (c === '`') { stack.push('backtick'); i++; }
-      else if (c === '(') { stack.push('paren'); i++; }
-      else if (c === ')') {
-        if (f === 'subst' || f === 'paren') stack.pop();
-        i++;
-      } else if (c2 === '<<') { unknownFrom = Math.min(unknownFrom, i); i += 2; }
-      else if (c === '#' && (i === 0 || /[\s;&|()]/.test(text[i - 1]))) {
-        const nl = text.indexOf('\n', i);
-        // A placeholder inside the comment is still substituted (harmlessly) as a quoted word.
-        while (next < positions.length && positions[next] < (nl === -1 ? text.length : nl)) {
-          if (positions[next] < i) break;
-          out.push(positions[next] >= unknownFrom || stack.includes('backtick') ? 'unknown' : 'comment');
-          next++;
-        }
-        i = nl === -1 ? text.length : nl;
-      } else i++;
-    }
-  }
-  while (out.length < positions.length) out.push('unknown');
-  return out;
-}
-
-function contextOf(f: Frame): ShellContext {
-  switch (f) {
-    case 'top':
-    case 'subst':
-    case 'paren':
-      return 'unquoted';
-    case 'dq':
-      return 'double';
-    case 'sq':
-      return 'single';
-    default:
-      return 'unknown';
-  }
-}
 
 /** `s` written inside "...": only \ $ ` " are special there. */
 export function escapeInDoubleQuotes(s: string, what = 'a value'): string {
@@ -220,14 +142,17 @@ export function substituteInShell(command: string, pattern: RegExp, valueFor: (m
     let text: string;
     switch (contexts[k]) {
       case 'unquoted':
+        text = quoteSh(value, what);
+        break;
       case 'comment':
+        // Never a raw line break: it would end the comment and run the rest of the value.
         text = quote(value, what);
         break;
       case 'double':
         text = escapeInDoubleQuotes(value, what);
         break;
       case 'single':
-        text = `'${quote(value, what)}'`;
+        text = `'${quoteSh(value, what)}'`;
         break;
       default:
         throw new SubstitutionError(`${m[0]} sits where shifterflow cannot tell how to quote it (inside backticks, \${...}, $'...' or after a heredoc); move it to a plain word or "..." of the command`);
@@ -236,14 +161,4 @@ export function substituteInShell(command: string, pattern: RegExp, valueFor: (m
     last = at + m[0].length;
   });
   return out + command.slice(last);
-}
-
-/**
- * Whether a shell command is more than one simple command at its top level: a `;`, `&`, `|`, `#` or
- * line break outside quotes (`a; b`, `a && b`, `a | b`, a comment, several lines). Inside '...' or
- * "..." they are data. When the quoting cannot be told, the answer is yes (the safe one).
- */
-export function isCompoundCommand(command: string): boolean {
-  const at = [...command.matchAll(/[\n;&|#]/g)].map((m) => m.index as number);
-  return shellContexts(command, at, () => 1).some((c) => c !== 'single' && c !== 'double');
 }

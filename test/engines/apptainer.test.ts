@@ -25,6 +25,13 @@ describe('engines: apptainer', () => {
     assert.match(lastLine('jobs:\n  j:\n    image: docker:a/b:1\n    entrypoint: /bin/tool\n    command: arg\n'), /apptainer exec docker\.io_a_b_1\.sif \/bin\/tool arg$/);
   });
 
+  it('a command with shell syntax runs whole in the SIF under /bin/sh (the host environment, SLURM_* included, passes in)', () => {
+    assert.equal(
+      lastLine('jobs:\n  j:\n    image: docker:a/b:1\n    tasks: 4\n    command: cat /etc/marker | tr a-z A-Z > /output/$SLURM_PROCID.txt\n'),
+      "srun -N 1 -n 4 apptainer exec docker.io_a_b_1.sif /bin/sh -c 'cat /etc/marker | tr a-z A-Z > /output/$SLURM_PROCID.txt'",
+    );
+  });
+
   it('binds, per-step env through APPTAINERENV_ (any value, commas included), --pwd, GPU module', () => {
     const line = lastLine(
       "volumes:\n  d: { source: /global/d, target: /d, readOnly: true }\njobs:\n  j:\n    image: docker:a:1\n    volumes: [d]\n    modules: [gpu]\n    workdir: /d\n    env: { X: \"a,b $(c)\" }\n    command: ./run\n",

@@ -17,11 +17,11 @@ describe('engines: podman-hpc', () => {
     const plan = planText(HEADER + 'jobs:\n  j:\n    image: docker:ubuntu:22.04\n    command: hostname\n');
     const text = renderJob(plan.jobs[0], plan, podmanHpcEngine);
     assert.doesNotMatch(text, /^#SBATCH --(image|volume|module)/m);
-    assert.equal(text.trimEnd().split('\n').at(-1), 'srun -N 1 -n 1 podman-hpc run --rm --entrypoint= docker.io/library/ubuntu:22.04 hostname');
+    assert.equal(text.trimEnd().split('\n').at(-1), "srun -N 1 -n 1 podman-hpc run --rm --env='SLURM_*' --entrypoint= docker.io/library/ubuntu:22.04 hostname");
   });
 
   it('entrypoint: true keeps the image ENTRYPOINT; a program replaces it', () => {
-    assert.match(lastLine('jobs:\n  j:\n    image: docker:a/b:1\n    entrypoint: true\n    command: arg\n'), /podman-hpc run --rm docker\.io\/a\/b:1 arg$/);
+    assert.match(lastLine('jobs:\n  j:\n    image: docker:a/b:1\n    entrypoint: true\n    command: arg\n'), /podman-hpc run --rm --env='SLURM_\*' docker\.io\/a\/b:1 arg$/);
     assert.match(lastLine("jobs:\n  j:\n    image: docker:a/b:1\n    entrypoint: '/bin/my entry'\n    command: arg\n"), /--entrypoint='\/bin\/my entry' docker\.io\/a\/b:1 arg$/);
   });
 
@@ -29,7 +29,14 @@ describe('engines: podman-hpc', () => {
     const line = lastLine(
       "images:\n  m: { ref: docker:me/mpi:1, mpi: mpich }\nvolumes:\n  code: { source: /global/code, target: /code, readOnly: true }\njobs:\n  j:\n    image: m\n    nodes: 2\n    tasksPerNode: 4\n    mpi: true\n    volumes: [code]\n    workdir: /code\n    env: { X: \"a b $(c) 'd'\" }\n    command: ./run\n",
     );
-    assert.equal(line, "srun -N 2 -n 8 --mpi=pmi2 podman-hpc run --rm --mpi --entrypoint= --volume=/global/code:/code:ro --env=X='a b $(c) '\\''d'\\''' --workdir=/code docker.io/me/mpi:1 ./run");
+    assert.equal(line, "srun -N 2 -n 8 --mpi=pmi2 podman-hpc run --rm --mpi --env='SLURM_*' --entrypoint= --volume=/global/code:/code:ro --env=X='a b $(c) '\\''d'\\''' --workdir=/code docker.io/me/mpi:1 ./run");
+  });
+
+  it('a command with shell syntax runs whole in the container under /bin/sh, with the task\'s SLURM_* variables', () => {
+    assert.equal(
+      lastLine('jobs:\n  j:\n    image: docker:a/b:1\n    tasks: 4\n    command: cat /etc/marker > /output/$SLURM_PROCID.txt\n'),
+      "srun -N 1 -n 4 podman-hpc run --rm --env='SLURM_*' --entrypoint= docker.io/a/b:1 /bin/sh -c 'cat /etc/marker > /output/$SLURM_PROCID.txt'",
+    );
   });
 
   it('perNodeCache in a shared job: a fresh tmpfs per container; in an exclusive job: refused', () => {

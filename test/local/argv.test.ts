@@ -2,6 +2,7 @@
 // element, unchanged (no shell ever reads it), in the places Shifter's semantics need.
 
 import assert from 'node:assert/strict';
+import { containerEnvironment } from '../../runner/local/container-env';
 import { bwrapArgs } from '../../runner/local/engines/bwrap';
 import { dockerRunArgs } from '../../runner/local/engines/docker';
 import { podmanGlobals, podmanRunArgs } from '../../runner/local/engines/podman';
@@ -73,6 +74,18 @@ describe('local engines: docker argv', () => {
     assert.deepEqual(valuesOf(a, '--tmpfs'), ['/var:rw,mode=755']);
     assert.deepEqual(valuesOf(a, '--ulimit'), ['nofile=1024:1024', 'nproc=4096:4096']);
     assert.deepEqual(a.slice(-4), ['a'.repeat(64), 'sh', '-c', 'echo hi']);
+  });
+
+  it("each task's Slurm variables (srun sets them per task) reach the container, then /bin/sh -c and the whole command", () => {
+    // No docker daemon answers on this machine: the argv is what can be checked (bwrap and podman run for real in command-in-image.test.ts).
+    const user = specWith().user;
+    for (const rank of ['0', '3']) {
+      const host = { PATH: '/usr/bin', SLURM_PROCID: rank, SLURM_LOCALID: rank, SLURM_NODEID: '0', SLURM_NTASKS: '4' };
+      const env = containerEnvironment({ host, clearenv: false, user, imageEnv: ['PATH=/bin'], fileEnv: [], optionEnv: [], imageId: 'i', imageRequest: 'docker:busybox:1.36' });
+      const a = dockerRunArgs(specWith({ env, argv: ['/bin/sh', '-c', 'echo $SLURM_PROCID > /out/$SLURM_LOCALID'] }));
+      for (const kv of [`SLURM_PROCID=${rank}`, `SLURM_LOCALID=${rank}`, 'SLURM_NODEID=0', 'SLURM_NTASKS=4']) assert.ok(valuesOf(a, '--env').includes(kv), kv);
+      assert.deepEqual(a.slice(-3), ['/bin/sh', '-c', 'echo $SLURM_PROCID > /out/$SLURM_LOCALID']);
+    }
   });
 
   it('hostile values stay single argv elements', () => {

@@ -92,12 +92,32 @@ describe('render: job scripts', () => {
     assert.ok(lines.includes('srun -N 1 -n 1 shifter work'), 'a step that does not depend on the matrix is written once');
   });
 
-  it('keeps a multi-line command verbatim, grouped when it goes to the background', () => {
+  it('runs a command with shell syntax whole under the image\'s /bin/sh, one line, background too', () => {
     const command = 'first\n  second "x # y"\nthird # comment\n';
     const [s] = render({ j: { image: 'a:1', qos: 'shared', steps: [{ name: 'bg', command, background: true }, { name: 'fg', command }] } });
     bashN(s);
-    assert.ok(s.includes('{ shifter first\n  second "x # y"\nthird # comment\n} &\nsf_started bg $!'));
-    assert.ok(s.includes('shifter first\n  second "x # y"\nthird # comment\nsf_check fg $?'));
+    const sh = `shifter /bin/sh -c $'first\\n  second "x # y"\\nthird # comment'`;
+    assert.ok(s.includes(`\n${sh} &\nsf_started bg $!\n`), s);
+    assert.ok(s.includes(`\n${sh}\nsf_check fg $?\n`), s);
+    const [t] = render({ j: { image: 'a:1', tasks: 4, command: 'cat /etc/x > /output/$SLURM_PROCID.txt' } });
+    assert.deepEqual(body(t), [`srun -N 1 -n 4 shifter /bin/sh -c 'cat /etc/x > /output/$SLURM_PROCID.txt'`]);
+  });
+
+  it('matrix values go into the command text first, then the command is wrapped when it needs a shell', () => {
+    const [s] = render({ j: { image: 'a:1', matrix: { v: ['a', 'b c', "it's", 'x\ny'] }, command: 'prog ${{ matrix.v }}' } });
+    bashN(s);
+    const arms = s.split('\n').filter((l) => l.startsWith('    srun'));
+    assert.deepEqual(arms, [
+      '    srun -N 1 -n 1 shifter prog a',
+      "    srun -N 1 -n 1 shifter prog 'b c'",
+      `    srun -N 1 -n 1 shifter prog 'it'"'"'s'`,
+      "    srun -N 1 -n 1 shifter /bin/sh -c $'prog \\'x\\ny\\''",
+    ]);
+    const [r] = render({ j: { image: 'a:1', matrix: { v: ['a', 'b c'] }, command: 'prog ${{ matrix.v }} > out.txt' } });
+    assert.deepEqual(r.split('\n').filter((l) => l.startsWith('    srun')), [
+      "    srun -N 1 -n 1 shifter /bin/sh -c 'prog a > out.txt'",
+      `    srun -N 1 -n 1 shifter /bin/sh -c 'prog '\\''b c'\\'' > out.txt'`,
+    ]);
   });
 
   it('adds --output/--error when the plan has a log directory', () => {

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MATRIX_REF } from '../../runner/plan/matrix';
-import { QuoteError, isCompoundCommand, quote, quoteOption, sbatchLine, shellContexts, substituteInShell } from '../../runner/render/shell-quote';
+import { QuoteError, quote, quoteOption, sbatchLine, substituteInShell } from '../../runner/render/shell-quote';
 import { hostileStrings } from './hostile-corpus';
 
 function bash(script: string, locale = 'C.UTF-8'): { out: Buffer; status: number | null; err: string } {
@@ -119,18 +119,5 @@ describe('render: matrix values substituted into a shell command', () => {
     for (const command of [`echo \`echo ${P}\``, `echo "\`echo ${P}\`"`, `cat <<EOF\n${P}\nEOF`, `echo \${x:-${P}}`, `echo $'${P}'`, `cat <<'EOF'\nx\nEOF\necho ${P}`]) {
       assert.throws(() => substituteInShell(command, MATRIX_REF, () => 'v'), /cannot tell how to quote/, command);
     }
-  });
-
-  it('tells the contexts apart', () => {
-    const text = `a X "X $(X) \\"X" 'X' # X`;
-    const at = [...text.matchAll(/X/g)].map((m) => m.index as number);
-    assert.deepEqual(shellContexts(text, at, () => 1), ['unquoted', 'double', 'unquoted', 'double', 'single', 'comment']);
-  });
-});
-
-describe('render: compound commands', () => {
-  it('sees operators, comments and line breaks outside quotes only', () => {
-    for (const c of ['a; b', 'a && b', 'a | b', 'a & b', 'a # c', 'a\nb', "a 'x' ; b", 'a `b;c`', "a $'x;y'"]) assert.equal(isCompoundCommand(c), true, c);
-    for (const c of ['a b', "sh -c 'a; b | c & d # e'", 'echo "x;y&z|w#v"', 'workflow_man.sh', "a 'it''s'"]) assert.equal(isCompoundCommand(c), false, c);
   });
 });

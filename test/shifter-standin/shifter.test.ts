@@ -157,6 +157,14 @@ describe('shifter stand-in: shifter runtime @standin', function () {
     assert.equal(sh(['--image=standin/busybox', '--entrypoint=/bin/echo', 'x', 'y']).stdout, 'x y\n');
   });
 
+  it('runs only its arguments, as words: shell syntax among them is text; /bin/sh -c reads it inside, with the task\'s SLURM_PROCID', () => {
+    const words = ['$(cat /etc/image-name)', '>', '/nowhere', '|', 'tr', ';', '$SLURM_PROCID', '*'];
+    const plain = sh(['--image=standin/busybox', 'echo', ...words], { env: { SLURM_PROCID: '3' } });
+    assert.equal(plain.stdout, `${words.join(' ')}\n`, plain.stderr);
+    const inside = sh(['--image=standin/busybox', '/bin/sh', '-c', 'echo "$(cat /etc/image-name) $SLURM_PROCID" | tr a-z A-Z > /tmp/.sf-standin-$$ && cat /tmp/.sf-standin-$$ && rm /tmp/.sf-standin-$$'], { env: { SLURM_PROCID: '3' } });
+    assert.equal(inside.stdout, 'BUSYBOX 3\n', inside.stderr);
+  });
+
   it('option parsing stops at the first non-option', () => {
     const r = sh(['--image=standin/busybox', 'echo', '--image=foo', '-V', '/x:/y', '--', 'z']);
     assert.equal(r.status, 0, r.stderr);

@@ -127,7 +127,7 @@ export interface ProfileSpec {
   sharedQos?: string[];
 }
 /**
- * Environment variables set inside the container (`shifter --env=NAME=VALUE`); they take precedence over the image's ENV. Values are passed literally, never expanded by a shell.
+ * Environment variables set inside the container (`shifter --env=NAME=VALUE`); they take precedence over the image's ENV. Values are passed literally, never expanded (`$SCRATCH` stays `$SCRATCH`). The command reads them inside the image, in each task, under its /bin/sh: with `OUT: /output/run1`, `command: echo done > $OUT/$SLURM_PROCID.txt` writes /output/run1/0.txt, /output/run1/1.txt... in the volume.
  */
 export interface Env {
   [k: string]: string | number | boolean;
@@ -226,7 +226,7 @@ export interface Job {
    */
   image?: string;
   /**
-   * Shell command run inside the image (`srun ... shifter <command>`). It is shell by design and passed through as written. Shifter does NOT run the image's ENTRYPOINT: name the program. `${{ matrix.NAME }}` is replaced by the matrix value.
+   * The command, run inside the image once per task (`srun ... shifter <command>`). A plain command (a program and its words) runs as written; one with any shell syntax (`>`, `<`, `|`, `&&`, `;`, `$VAR`, `$(...)`, globs, `~`, several lines) runs whole under the image's /bin/sh (`shifter /bin/sh -c '<command>'`), so the image needs a /bin/sh and `$VAR` expands inside the image, in each task: `echo $SLURM_PROCID > /output/rank.$SLURM_PROCID` writes one file per task into a volume. Shifter does NOT run the image's ENTRYPOINT: name the program (with `entrypoint`, the ENTRYPOINT gets the command, `/bin/sh -c '...'` included, as its arguments). `${{ matrix.NAME }}` is replaced by the matrix value, quoted, before the command runs.
    */
   command?: string;
   /**
@@ -325,7 +325,7 @@ export interface Step {
    */
   image?: string;
   /**
-   * Shell command run in the image, passed through as written.
+   * The step's command, run inside its image once per task of the step: as written when plain (a program and its words), under the image's /bin/sh (`shifter /bin/sh -c '<command>'`) when it uses shell syntax, so `$VAR` expands inside the image, per task: `worker.sh > /output/worker.$SLURM_PROCID.log`.
    */
   command: string;
   /**

@@ -59,6 +59,9 @@ describe('@exthost language features', () => {
     const diagText = diag.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
     assert.match(diagText, /SF012/);
     assert.match(diagText, /Shifter reserves \/etc/);
+    const { document: hello } = await open('hello.shifterflow.yaml');
+    const command = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', hello.uri, positionAfter(hello, '    comm'));
+    assert.match(command.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n'), /runs whole under the image's \/bin\/sh/);
   });
 
   it('a quick fix edits the document and the diagnostic goes away', async () => {

@@ -22,6 +22,7 @@ describe('@exthost Preview sbatch Script', () => {
     const preview = await until('preview document', () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()));
     assert.equal(preview.getText(), expected(editor.document.getText(), 'hello'));
     assert.match(preview.getText(), /^#!\/bin\/bash\n#SBATCH --job-name=hello\.hello/);
+    assert.match(preview.getText(), /^srun -N 1 -n 1 shifter \/bin\/sh -c 'echo hello from \$\(hostname\)'$/m, 'the command runs under the image\'s /bin/sh');
     assert.equal(preview.languageId, 'shellscript');
     assert.ok(vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === uri.toString() && e.viewColumn !== editor.viewColumn), 'the preview is not beside the spec');
 
