@@ -1,5 +1,6 @@
 // Completion at the cursor's JSON path: the schema's keys (minus those present) and its enum values
-// and examples, image aliases for `image:`, volume names in a job's `volumes:`, job names in `needs:`.
+// and examples, image aliases for `image:`, volume names in a job's or a step's `volumes:`, job names
+// in `needs:`.
 
 import * as vscode from 'vscode';
 import type { JsonPath } from '../runner/workflow/finding';
@@ -65,8 +66,11 @@ function valueItems(path: JsonPath, wf: Record<string, unknown> | undefined, ran
   if (last === 'image' && (path[0] === 'jobs' || path[0] === 'defaults')) {
     for (const [alias, ref] of Object.entries(record(wf?.images) ?? {})) add(alias, vscode.CompletionItemKind.Reference, `image ${refText(ref)}`, '0', `Image alias from \`images:\` -> \`${refText(ref)}\``);
   }
-  if (path[0] === 'jobs' && typeof last === 'number' && parent === 'volumes' && path.length === 4) {
-    const listed = asArray(record(jobs?.[String(path[1])])?.volumes);
+  // A job's volumes (jobs.J.volumes[n]) or a step's own (jobs.J.steps[i].volumes[n]).
+  const stepList = path.length === 6 && path[2] === 'steps' && typeof path[3] === 'number';
+  if (path[0] === 'jobs' && typeof last === 'number' && parent === 'volumes' && (path.length === 4 || stepList)) {
+    const job = record(jobs?.[String(path[1])]);
+    const listed = asArray(stepList ? record(asArray(job?.steps)[path[3] as number])?.volumes : job?.volumes);
     for (const [name, v] of Object.entries(record(wf?.volumes) ?? {})) {
       if (listed.includes(name) && listed.indexOf(name) !== last) continue;
       const vol = record(v);

@@ -1,4 +1,5 @@
 import { refreshRun } from '../run/refresh';
+import { taskAttempts, type JobSummary } from '../run/run-summary';
 import { liveRunner } from '../run/runner-lock';
 import { parse } from './args';
 import { makeTracker } from './executors';
@@ -34,8 +35,15 @@ export async function statusCommand(argv: string[]): Promise<number> {
     for (const j of summary.jobs) {
       const tasks = j.arraySize ? `  ${j.tasks.filter((t) => t.state === 'COMPLETED').length}/${j.arraySize} tasks` : '';
       const exit = j.exitCode !== undefined && j.state !== 'COMPLETED' ? `  exit ${j.exitCode}` : '';
-      process.stdout.write(`  ${j.key.padEnd(width)}  ${String(j.externalId ?? '-').padEnd(10)}  ${j.state}${exit}${tasks}${j.attempt > 1 ? `  attempt ${j.attempt}` : ''}\n`);
+      process.stdout.write(`  ${j.key.padEnd(width)}  ${String(j.externalId ?? '-').padEnd(10)}  ${j.state}${exit}${tasks}${attemptsText(j)}\n`);
     }
   }
   return summary.status === 'COMPLETED' ? 0 : summary.status === 'RUNNING' ? 3 : 1;
+}
+
+/** `  attempt 2`, or per task for an array retried in part: `  attempts 1 (997 tasks), 2 (3 tasks)`. */
+function attemptsText(j: JobSummary): string {
+  const text = taskAttempts(j);
+  if (text.includes('(')) return `  attempts ${text}`;
+  return j.attempt > 1 ? `  attempt ${j.attempt}` : '';
 }

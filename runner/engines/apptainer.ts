@@ -53,7 +53,7 @@ export const apptainerEngine: ContainerEngineWithReadiness = {
   commandPrefix({ job, step, env, workdir }: StepLaunch): Word[] {
     // apptainer's --env splits its value on commas; APPTAINERENV_NAME variables carry any value.
     const words: Word[] = env.length > 0 ? ['env', ...env.map(([name, value]): Word => ({ option: `APPTAINERENV_${name}=`, value }))] : [];
-    words.push('apptainer', step.entrypoint === true ? 'run' : 'exec', ...moduleFlags(step), ...volumeWords(job.volumes));
+    words.push('apptainer', step.entrypoint === true ? 'run' : 'exec', ...moduleFlags(step), ...volumeWords([...job.volumes, ...step.volumes]));
     if (workdir !== undefined) words.push({ option: '--pwd=', value: workdir });
     words.push(sifPath(step.image));
     if (typeof step.entrypoint === 'string') words.push(step.entrypoint);

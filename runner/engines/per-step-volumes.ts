@@ -1,5 +1,5 @@
 // Engines without a Slurm plugin (podman-hpc, apptainer) mount the job's volumes on every step's
-// command line. What they share:
+// command line, and a step's own volumes after them on that step's alone. What they share:
 // - a bind is `SOURCE:TARGET[:ro]` and both engines split it on ":" (apptainer also splits a list
 //   on ","), so such paths cannot be carried; the validator refuses them for Shifter anyway;
 // - perNodeCache has no equivalent: each container gets its own fresh scratch. Shifter gives each

@@ -5,9 +5,10 @@
 // - Shifter modules become podman-hpc's switches: mpich (the site MPI swapped in) -> --mpi,
 //   cuda-mpich -> --cuda-mpi, gpu -> --gpu; others have no equivalent and are refused.
 // - The workflow's meaning stays Shifter's: ENTRYPOINT does not run unless asked (--entrypoint=
-//   empties it), env and workdir are per step, volumes on every step (per-step-volumes.ts), and each
-//   task sees its own Slurm variables (`--env=SLURM_*`: podman passes the host's by prefix, and none
-//   unless asked). The command follows the image, plain or as `/bin/sh -c '...'` (command-form.ts).
+//   empties it), env and workdir are per step, the job's volumes on every step and a step's own on it
+//   alone (per-step-volumes.ts), and each task sees its own Slurm variables (`--env=SLURM_*`: podman
+//   passes the host's by prefix, and none unless asked). The command follows the image, plain or as
+//   `/bin/sh -c '...'` (command-form.ts).
 // - perNodeCache in a shared job: a fresh tmpfs of that size per container (memory-backed; mode
 //   1777 because podman-hpc maps the user to a non-root uid that must write there).
 // - Image references are fully qualified (docker-reference.ts).
@@ -53,7 +54,7 @@ export const podmanHpcEngine: ContainerEngineWithReadiness = {
     const words: Word[] = ['podman-hpc', 'run', '--rm', ...moduleFlags(step), { option: '--env=', value: 'SLURM_*' }];
     if (step.entrypoint === undefined) words.push('--entrypoint=');
     else if (typeof step.entrypoint === 'string') words.push({ option: '--entrypoint=', value: step.entrypoint });
-    words.push(...volumeWords(job.volumes));
+    words.push(...volumeWords([...job.volumes, ...step.volumes]));
     for (const [name, value] of env) words.push({ option: `--env=${name}=`, value });
     if (workdir !== undefined) words.push({ option: '--workdir=', value: workdir });
     words.push(dockerReference(step.image.ref));

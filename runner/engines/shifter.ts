@@ -1,11 +1,14 @@
 // Shifter (NERSC), as docs/shifter.md describes it:
 // - the job's image and EVERY mount go into #SBATCH lines (`--image=REF`, ONE `--volume="a:/x:ro;b:/y"`:
 //   a second --volume directive replaces the first), job-wide modules into `--module=a,b`;
-// - a step runs `shifter [--image=OTHER] [--module=..] [--env=N=V]... [--workdir=P] [--entrypoint] CMD`.
+// - a step runs `shifter [--image=OTHER] [--module=..] [--volume=..]... [--env=N=V]... [--workdir=P] [--entrypoint] CMD`.
 //   `--image` only when the step's image differs from the job's (a separate container; `srun --image=`
 //   inside a job is silently ignored, so the switch is always on shifter's command line). Env goes
-//   through --env because the image's ENV overrides the inherited environment. Volumes are inherited
-//   by every shifter in the job (SHIFTER_VOLUME), so steps never repeat them.
+//   through --env because the image's ENV overrides the inherited environment. The job's volumes are
+//   inherited by every shifter in the job (SHIFTER_VOLUME), so a step without volumes of its own
+//   never repeats them. A step WITH its own gets `--volume=ENTRY` per mount, the job's first: the
+//   first --volume on shifter's command line discards the inherited ones (shifter.c, parse_options),
+//   so without them the step would silently lose the job's mounts.
 
 import type { PlannedImage, PlannedJob, PlannedVolume } from '../plan/types';
 import { EngineError, type ContainerEngineWithReadiness, InteractiveTarget, ReadinessCheck, SbatchDirective, StepLaunch, Word } from './engine';
@@ -62,6 +65,7 @@ export const shifterEngine: ContainerEngineWithReadiness = {
     if (step.image.ref !== job.image.ref) words.push(`--image=${step.image.ref}`);
     // A step's own module list replaces the job's; an empty one must say so (`none`).
     if (!sameList(step.modules, job.modules)) words.push(`--module=${step.modules.length ? step.modules.join(',') : 'none'}`);
+    if (step.volumes.length > 0) for (const v of [...job.volumes, ...step.volumes]) words.push({ option: '--volume=', value: shifterVolumeEntry(v) });
     for (const [name, value] of env) words.push({ option: `--env=${name}=`, value });
     if (workdir !== undefined) words.push({ option: '--workdir=', value: workdir });
     if (step.entrypoint === true) words.push('--entrypoint');

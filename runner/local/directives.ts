@@ -1,6 +1,7 @@
 // Reads the #SBATCH lines of a batch script, as sbatch does: only the comment block at the top, up
 // to the first command. The local executor honours the ones that matter on one machine.
 
+import { parseArraySpec } from '../plan/array-indices';
 import { parseSlurmTime } from '../plan/slurm-time';
 
 export interface Directives {
@@ -23,7 +24,7 @@ export function readDirectives(script: string): Directives {
     if (m) raw[m[1]] = unquote((m[2] ?? '').trim());
   }
   const d: Directives = { raw, jobName: raw['job-name'], image: raw.image, volume: raw.volume, module: raw.module };
-  if (raw.array) d.array = parseArray(raw.array);
+  if (raw.array) d.array = parseArraySpec(raw.array);
   if (raw.time) d.timeSeconds = parseSlurmTime(raw.time);
   return d;
 }
@@ -31,19 +32,3 @@ export function readDirectives(script: string): Directives {
 function unquote(s: string): string {
   return s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s;
 }
-
-/** `0-5`, `1,3,5`, `0-9:2`, with an optional `%N` limit. */
-export function parseArray(spec: string): { indices: number[]; maxParallel?: number } {
-  const [list, limit] = spec.split('%');
-  const indices: number[] = [];
-  for (const part of list.split(',')) {
-    const m = /^(\d+)(?:-(\d+)(?::(\d+))?)?$/.exec(part.trim());
-    if (!m) continue;
-    const from = Number(m[1]);
-    const to = m[2] !== undefined ? Number(m[2]) : from;
-    const step = m[3] !== undefined ? Number(m[3]) : 1;
-    for (let i = from; i <= to; i += step) indices.push(i);
-  }
-  return { indices, maxParallel: limit ? Number(limit) : undefined };
-}
-

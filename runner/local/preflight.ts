@@ -3,6 +3,7 @@
 // reserves, and every source exists and is a directory (perNodeCache volumes bring their own).
 // The validator catches most of this in the file; this is the last word on this machine's disk.
 
+import { mountedVolumes } from '../plan/volumes';
 import type { Plan } from '../plan/types';
 import { checkSources, pathProblem, reservedTarget } from './volume-map';
 
@@ -10,7 +11,7 @@ export function preflightVolumes(plan: Plan): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const job of plan.jobs) {
-    for (const v of job.volumes) {
+    for (const v of mountedVolumes(job)) {
       const key = `${v.name}\n${v.source}\n${v.target}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -11,7 +11,7 @@ import { expandMatrix, matrixRefs } from './matrix';
 import { PlanError } from './plan-error';
 import { planSteps } from './steps';
 import type { Plan, PlanOptions, PlannedJob, SlurmOptions } from './types';
-import { resolveVolumes } from './volumes';
+import { inputsOf, resolveVolumes } from './volumes';
 
 export function planWorkflow(workflow: Workflow, profile: Profile, options: PlanOptions = {}): Plan {
   const jobs = workflow.jobs;
@@ -35,7 +35,7 @@ export function planJob(workflow: Workflow, name: string, job: Job, profile: Pro
   const imageText = settings.image ?? job.steps?.find((s) => s.image !== undefined)?.image;
   if (imageText === undefined) throw new PlanError(`job ${name} has no image: give it one, or one in defaults`);
   const image = resolveImage(workflow, imageText);
-  const s = planSteps(workflow, job, settings, image, profile);
+  const s = planSteps(workflow, name, job, settings, image, profile);
 
   const slurm: SlurmOptions = { exclusive: settings.exclusive };
   for (const key of ['qos', 'account', 'partition', 'constraint', 'time', 'mem'] as const) {
@@ -46,7 +46,7 @@ export function planJob(workflow: Workflow, name: string, job: Job, profile: Pro
   if (s.ntasksPerNode !== undefined) slurm.ntasksPerNode = s.ntasksPerNode;
   if (s.cpusPerTask !== undefined) slurm.cpusPerTask = s.cpusPerTask;
 
-  const volumes = resolveVolumes(workflow, name, job);
+  const volumes = resolveVolumes(workflow, `job ${name}`, job.volumes);
   const out: PlannedJob = {
     key: name,
     slurmName: `${workflow.name}.${name}`,
@@ -58,7 +58,7 @@ export function planJob(workflow: Workflow, name: string, job: Job, profile: Pro
     modules: s.modules,
     volumes,
     steps: s.steps,
-    inputs: volumes.filter((v) => v.readOnly && !v.perNodeCache).map((v) => v.source),
+    inputs: [...new Set([...inputsOf(volumes), ...s.steps.flatMap((st) => inputsOf(st.volumes))])],
   };
   if (job.description !== undefined) out.description = job.description;
   if (job.group !== undefined) out.group = job.group;

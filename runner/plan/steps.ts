@@ -1,6 +1,7 @@
 // A job's steps, normalized: a job with `command` becomes one step named `main`; every step gets its
-// image, env, workdir, modules, MPI plugin, entrypoint (step value, else the job's) and its node and
-// task counts; then the allocation the steps need (nodes, tasks per node, cpus per task).
+// image, env, workdir, modules, MPI plugin, entrypoint (step value, else the job's), its own volumes
+// (the job's stay the job's) and its node and task counts; then the allocation the steps need (nodes,
+// tasks per node, cpus per task).
 
 import type { Profile } from '../profiles/profile';
 import type { Job, Step, Workflow } from '../workflow/generated/schema-types';
@@ -8,6 +9,7 @@ import type { JobSettings } from './defaults';
 import { mergeEnv } from './defaults';
 import { resolveImage } from './images';
 import type { MpiPlugin, PlannedImage, PlannedStep } from './types';
+import { resolveVolumes } from './volumes';
 
 export interface PlannedSteps {
   steps: PlannedStep[];
@@ -27,7 +29,7 @@ interface Counts {
   tasksPerNode?: number;
 }
 
-export function planSteps(workflow: Workflow, job: Job, settings: JobSettings, jobImage: PlannedImage, profile: Profile): PlannedSteps {
+export function planSteps(workflow: Workflow, jobName: string, job: Job, settings: JobSettings, jobImage: PlannedImage, profile: Profile): PlannedSteps {
   const written: Step[] = job.steps ? [...job.steps] : [{ name: 'main', command: job.command ?? '' }];
   const fromJob = !job.steps;
 
@@ -50,8 +52,9 @@ export function planSteps(workflow: Workflow, job: Job, settings: JobSettings, j
     const cpusPerTask = s.cpusPerTask ?? job.cpusPerTask;
     const workdir = s.workdir ?? job.workdir;
     const entrypoint = s.entrypoint ?? job.entrypoint;
+    const name = uniqueName(names, s.name ?? `step${i + 1}`);
     const step: PlannedStep = {
-      name: uniqueName(names, s.name ?? `step${i + 1}`),
+      name,
       image,
       command: s.command.replace(/\s+$/, ''),
       background: s.background ?? false,
@@ -60,6 +63,7 @@ export function planSteps(workflow: Workflow, job: Job, settings: JobSettings, j
       tasks: counts.tasks,
       env: mergeEnv(settings.env, s.env),
       modules: withMpiModule(s.modules ?? settings.modules ?? [], mpi !== undefined, image, profile),
+      volumes: resolveVolumes(workflow, `step ${name} of job ${jobName}`, s.volumes),
     };
     if (counts.tasksPerNode !== undefined) step.tasksPerNode = counts.tasksPerNode;
     if (cpusPerTask !== undefined) step.cpusPerTask = cpusPerTask;

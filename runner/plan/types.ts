@@ -57,6 +57,11 @@ export interface PlannedStep {
   modules: string[];
   /** Run the image ENTRYPOINT (`true`) or this program instead. */
   entrypoint?: true | string;
+  /**
+   * Volumes only this step mounts (the job's are in PlannedJob.volumes, mounted for every step). Shifter
+   * puts them on the step's own `shifter --volume=` line, which must repeat the job's.
+   */
+  volumes: PlannedVolume[];
 }
 
 /** A matrix job is one Slurm job array: array index -> matrix values (cartesian product, keys in file order). */

@@ -11,7 +11,8 @@ export type RunEvent = Timed &
   (
     | { type: 'run-started'; runId: string; workflow: string; file: string; profile: string; executor: string; jobs: { key: string; cacheKey: string; needs: string[]; arraySize?: number; group?: string }[] }
     | { type: 'image'; ref: string; status: string; id?: string; message?: string }
-    | { type: 'job-submitted'; job: string; attempt: number; externalId: string; cacheKey: string }
+    /** `arrayIndices`: the tasks this attempt runs (`--array` value) when not the whole array; the others keep their earlier attempt's result. */
+    | { type: 'job-submitted'; job: string; attempt: number; externalId: string; cacheKey: string; arrayIndices?: string }
     | { type: 'job-state'; job: string; attempt: number; externalId: string; arrayIndex?: number; state: JobState; exitCode?: number; nodes?: string; start?: string; end?: string; elapsedSeconds?: number; reason?: string }
     | { type: 'message'; level: 'info' | 'warning' | 'error'; text: string }
     | { type: 'run-finished'; status: RunStatus }

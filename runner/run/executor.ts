@@ -15,6 +15,11 @@ export interface Submission {
   scriptPath: string;
   /** Arguments of the batch script (`sbatch SCRIPT ARGS...`): a group's first job, attempt and log directory. */
   args?: string[];
+  /**
+   * The array's tasks to run instead of the script's `#SBATCH --array` (plan/array-indices.ts
+   * arraySpec: `3,17,912%10`): a retry of the failed tasks, a resume without the finished ones.
+   */
+  array?: string;
   /** A time limit instead of the script's `#SBATCH --time` (a group run again from a later job needs less). */
   time?: string;
   /** External ids of the jobs this one waits for (afterok). */

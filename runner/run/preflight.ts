@@ -5,6 +5,7 @@
 
 import { realpathSync } from 'node:fs';
 import { preflightVolumes } from '../local/preflight';
+import { mountedVolumes } from '../plan/volumes';
 import type { Plan } from '../plan/types';
 
 export function onSiteFileSystems(path: string, roots: readonly string[]): boolean {
@@ -16,7 +17,7 @@ export function preflightSubmitHost(plan: Plan, workdir: string): string[] {
   const problems = preflightVolumes(plan);
   const seen = new Set<string>();
   for (const job of plan.jobs) {
-    for (const v of job.volumes) {
+    for (const v of mountedVolumes(job)) {
       if (seen.has(v.source)) continue;
       seen.add(v.source);
       if (!onSiteFileSystems(resolved(v.source), roots)) {

@@ -2,7 +2,7 @@
 // every attempt and array task, and the DAG. Everything from the journal is escaped.
 
 import type { RunEvent } from './events';
-import type { RunSummary } from './run-summary';
+import { taskAttempts, type RunSummary } from './run-summary';
 
 const COLORS: Record<string, string> = { COMPLETED: '#2e7d32', RUNNING: '#1565c0', PENDING: '#9e9e9e', FAILED: '#c62828', CANCELLED: '#6d4c41', TIMEOUT: '#ef6c00', NODE_FAIL: '#ad1457', OUT_OF_MEMORY: '#6a1b9a' };
 const color = (state: string) => COLORS[state] ?? '#c62828';
@@ -111,7 +111,7 @@ function dag(summary: RunSummary): string {
 export function renderReport(summary: RunSummary, events: Iterable<RunEvent>, now = Date.now()): string {
   const rows = summary.jobs.map((j) => {
     const done = j.tasks.filter((t) => t.state === 'COMPLETED').length;
-    return `<tr><td>${escapeHtml(j.key)}</td><td>${escapeHtml(j.externalId ?? '-')}</td><td style="color:${color(j.state)}">${escapeHtml(j.state)}</td><td>${j.attempt}</td><td>${j.exitCode ?? ''}</td><td>${j.arraySize ? `${done}/${j.arraySize}` : ''}</td><td>${escapeHtml([...new Set(j.tasks.map((t) => t.nodes).filter(Boolean))].join(', '))}</td></tr>`;
+    return `<tr><td>${escapeHtml(j.key)}</td><td>${escapeHtml(j.externalId ?? '-')}</td><td style="color:${color(j.state)}">${escapeHtml(j.state)}</td><td>${escapeHtml(taskAttempts(j))}</td><td>${j.exitCode ?? ''}</td><td>${j.arraySize ? `${done}/${j.arraySize}` : ''}</td><td>${escapeHtml([...new Set(j.tasks.map((t) => t.nodes).filter(Boolean))].join(', '))}</td></tr>`;
   });
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(`${summary.workflow} ${summary.runId}`)}</title>

@@ -2,6 +2,7 @@
 // `status`, `runs`, the report and the VS Code Runs view all read runs through this.
 
 import type { RunEvent, RunStatus } from './events';
+import { parseArraySpec } from '../plan/array-indices';
 import { aggregateState, type JobState } from './job-state';
 
 export interface JobSummary {
@@ -11,7 +12,8 @@ export interface JobSummary {
   externalId?: string;
   state: JobState | 'NOT_SUBMITTED';
   exitCode?: number;
-  tasks: { index?: number; state: JobState; exitCode?: number; nodes?: string; start?: string; end?: string }[];
+  /** Each task's latest state, and the attempt that produced it (an array retried in part mixes them). */
+  tasks: { index?: number; attempt: number; state: JobState; exitCode?: number; nodes?: string; start?: string; end?: string }[];
   arraySize?: number;
   /** The group it runs in (one Slurm job for the group's jobs). */
   group?: string;
@@ -52,14 +54,16 @@ export function summarize(events: Iterable<RunEvent>): RunSummary | undefined {
     } else if (e.type === 'job-submitted') {
       const j = jobs.get(e.job);
       if (!j) continue;
-      Object.assign(j, { attempt: e.attempt, externalId: e.externalId, state: 'PENDING', tasks: [], exitCode: undefined });
-      taskAt.set(j.key, new Map());
+      // Part of an array: the other tasks keep what their earlier attempts ended with.
+      const kept = e.arrayIndices !== undefined ? keptTasks(j.tasks, e.arrayIndices) : [];
+      Object.assign(j, { attempt: e.attempt, externalId: e.externalId, state: 'PENDING', tasks: kept, exitCode: undefined });
+      taskAt.set(j.key, new Map(kept.map((t, i) => [t.index, i])));
       status = 'RUNNING'; // a resumed run is going again
       finishedAt = undefined;
     } else if (e.type === 'job-state') {
       const j = jobs.get(e.job);
       if (!j || j.externalId !== e.externalId) continue;
-      const task = { index: e.arrayIndex, state: e.state, exitCode: e.exitCode, nodes: e.nodes, start: e.start, end: e.end };
+      const task = { index: e.arrayIndex, attempt: e.attempt, state: e.state, exitCode: e.exitCode, nodes: e.nodes, start: e.start, end: e.end };
       const at = taskAt.get(j.key)!;
       const i = at.get(e.arrayIndex);
       if (i !== undefined) j.tasks[i] = task;
@@ -76,4 +80,17 @@ export function summarize(events: Iterable<RunEvent>): RunSummary | undefined {
     j.exitCode = j.tasks.find((t) => t.exitCode !== undefined && t.exitCode !== 0)?.exitCode ?? j.tasks[0]?.exitCode;
   }
   return { runId: started.runId, workflow: started.workflow, file: started.file, executor: started.executor, profile: started.profile, startedAt: started.time, status, finishedAt, jobs: [...jobs.values()] };
+}
+
+function keptTasks(tasks: JobSummary['tasks'], rerun: string): JobSummary['tasks'] {
+  const again = new Set(parseArraySpec(rerun).indices);
+  return tasks.filter((t) => t.index === undefined || !again.has(t.index));
+}
+
+/** Which attempts produced the tasks' results: `2`, or `1 (997 tasks), 2 (3 tasks)` for an array retried in part. */
+export function taskAttempts(j: JobSummary): string {
+  const counts = new Map<number, number>();
+  for (const t of j.tasks) counts.set(t.attempt, (counts.get(t.attempt) ?? 0) + 1);
+  if (counts.size <= 1 || j.arraySize === undefined) return String(j.attempt);
+  return [...counts].sort(([a], [b]) => a - b).map(([a, n]) => `${a} (${n} task${n === 1 ? '' : 's'})`).join(', ');
 }

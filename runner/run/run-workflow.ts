@@ -6,6 +6,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { arraySpec, parseArraySpec } from '../plan/array-indices';
 import { sumSlurmTimes } from '../plan/slurm-time';
 import type { Plan } from '../plan/types';
 import { jobScriptName } from '../render/submit-script';
@@ -124,12 +125,21 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
       const state = jobState(j);
       if (!isFinal(state)) continue;
       const launch = state === 'FAILED' && j.launchRetriesUsed < LAUNCH_RETRIES ? await o.executor.launchFailure?.(failedStderrPaths(o, j)) : undefined;
+      // An array runs again only its tasks that did not complete (submit's default), or, when only
+      // some of them failed before their command ran and the rest may not be retried, just those.
+      let only: number[] | undefined;
       if (launch) {
         j.launchRetriesUsed++;
-        emit(event('message', { level: 'warning', text: `${j.key} failed before its command ran (${launch}); resubmitting it (launch retry ${j.launchRetriesUsed} of ${LAUNCH_RETRIES}; the job's own retries are not used)` }));
+        const launchFailed = j.arraySize !== undefined ? await launchFailedTasks(o, j) : undefined;
+        const ownFailures = launchFailed !== undefined && unfinishedTasks(j).length > launchFailed.length;
+        if (ownFailures && retryAllowed(o, j, state)) j.retriesUsed++;
+        else if (ownFailures) only = launchFailed;
+        const which = launchFailed !== undefined ? ` tasks ${arraySpec(only ?? unfinishedTasks(j))} of` : '';
+        emit(event('message', { level: 'warning', text: `${j.key} failed before its command ran (${launch}); resubmitting${which} it (launch retry ${j.launchRetriesUsed} of ${LAUNCH_RETRIES}; the job's own retries are not used)` }));
       } else if (state !== 'COMPLETED' && retryAllowed(o, j, state)) {
         j.retriesUsed++;
-        emit(event('message', { level: 'warning', text: `${j.key} ended ${state}; retrying (${j.retriesUsed} of ${retryPolicy(o, j.key)!.attempts})` }));
+        const which = j.arraySize !== undefined ? ` its tasks ${arraySpec(unfinishedTasks(j))}` : '';
+        emit(event('message', { level: 'warning', text: `${j.key} ended ${state}; retrying${which} (${j.retriesUsed} of ${retryPolicy(o, j.key)!.attempts})` }));
       } else {
         j.settled = state;
         continue;
@@ -137,7 +147,7 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
       // Everything that waited for j's Slurm job: for a group, that is every job that needs any job of
       // the submission, even one before j that completed (Slurm cancels them all when the group fails).
       const sameJob = j.group === undefined ? [j.key] : order.filter((m) => m.group === j.group && m.externalId === j.externalId).map((m) => m.key);
-      const resubmitted = new Set(await submit(o, jobs, j, emit));
+      const resubmitted = new Set(await submit(o, jobs, j, emit, undefined, only));
       for (const d of dependentsOf(sameJob, order)) {
         // The later jobs of j's group went with it, the earlier ones completed; a dependent group goes
         // once, from its first job here.
@@ -180,6 +190,23 @@ async function finish(o: RunOptions, jobs: Map<string, TrackedJob>, emit: Emit, 
  * (Executor.launchFailure): bounded, so a cluster that stays broken still ends the run.
  */
 export const LAUNCH_RETRIES = 2;
+
+/** The array tasks of the job that did not complete (failed, cancelled, or never run). */
+function unfinishedTasks(j: TrackedJob): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < (j.arraySize ?? 0); i++) if (j.tasks.get(i)?.state !== 'COMPLETED') out.push(i);
+  return out;
+}
+
+/** The failed array tasks whose own stderr says their step never started (each task read on its own). */
+async function launchFailedTasks(o: RunOptions, j: TrackedJob): Promise<number[]> {
+  const out: number[] = [];
+  for (const t of j.tasks.values()) {
+    if (t.state !== 'FAILED' || t.arrayIndex === undefined) continue;
+    if (await o.executor.launchFailure?.([logPaths(o.dir, true, j.key, j.attempt, t.arrayIndex).stderr])) out.push(t.arrayIndex);
+  }
+  return out;
+}
 
 /** The stderr files of the job's failed tasks (a few: one explained failure is enough). */
 function failedStderrPaths(o: RunOptions, j: TrackedJob): string[] {
@@ -254,17 +281,25 @@ async function submitAll(o: RunOptions, jobs: Map<string, TrackedJob>, list: Tra
   if (failed) throw failed.reason;
 }
 
-/** Submits a job, or its group from this job on; returns the keys of the jobs submitted. */
-async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJob, emit: Emit, interrupt?: AbortSignal): Promise<string[]> {
+/**
+ * Submits a job, or its group from this job on; returns the keys of the jobs submitted. An array whose
+ * tasks completed in an earlier attempt (a retry, a resume) runs only the others, or `only` these:
+ * the completed tasks keep their results and the attempt that made them.
+ */
+async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJob, emit: Emit, interrupt?: AbortSignal, only?: number[]): Promise<string[]> {
   const group = j.group === undefined ? undefined : o.plan.groups.find((g) => g.name === j.group);
   const from = group ? group.members.indexOf(j.key) : 0;
   const members = group ? group.members.slice(from).map((k) => jobs.get(k)!) : [j];
   const planned = members.map((m) => o.plan.jobs.find((p) => p.key === m.key)!);
   // One attempt number for everything in one submission: a group's log and marker names share it.
   const attempt = Math.max(...members.map((m) => m.attempt)) + 1;
+  const array = planned[0].array;
+  const part = array && !group ? (only ?? unfinishedTasks(j)) : undefined;
+  const arrayIndices = part && part.length > 0 && part.length < array!.size ? arraySpec(part, array!.maxParallel) : undefined;
   for (const m of members) {
     m.attempt = attempt;
-    m.tasks = new Map();
+    if (arrayIndices !== undefined) for (const i of part!) m.tasks.delete(i);
+    else m.tasks = new Map();
     m.settled = undefined;
   }
   const comment = `shifterflow:${o.dir.id}:${j.key}:${attempt}`;
@@ -283,6 +318,7 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
     stderrPath: logs.stderr,
     workdir: o.workdir,
   };
+  if (arrayIndices !== undefined) sub.array = arrayIndices;
   // The group's script: the first job to run, the attempt (in the log names), where the logs go.
   if (group) sub.args = [String(from), String(attempt), o.dir.logs];
   // Run again from a later job, the group needs only the time of the jobs it still runs.
@@ -301,7 +337,7 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
   const externalId = earlier ?? (await o.executor.submit(sub, interrupt));
   for (const m of members) {
     m.externalId = externalId;
-    emit(event('job-submitted', { job: m.key, attempt, externalId, cacheKey: m.cacheKey }));
+    emit(event('job-submitted', { job: m.key, attempt, externalId, cacheKey: m.cacheKey, ...(arrayIndices !== undefined ? { arrayIndices } : {}) }));
   }
   return members.map((m) => m.key);
 }
@@ -337,7 +373,9 @@ function restore(jobs: Map<string, TrackedJob>, past: RunEvent[]): TrackedJob[] 
       if (!j || e.cacheKey !== j.cacheKey) continue;
       j.attempt = e.attempt;
       j.externalId = e.externalId;
-      j.tasks = new Map();
+      // Part of an array: the other tasks keep what their earlier attempts ended with.
+      if (e.arrayIndices !== undefined) for (const i of parseArraySpec(e.arrayIndices).indices) j.tasks.delete(i);
+      else j.tasks = new Map();
     } else if (e.type === 'job-state') {
       const j = jobs.get(e.job);
       if (!j || j.externalId !== e.externalId) continue;

@@ -15,7 +15,7 @@ export interface SbatchArgvOptions {
 
 /**
  * `sbatch --parsable --kill-on-invalid-dep=yes [--dependency=afterok:1:2] --job-name=N --comment=C
- *  --output=O --error=E --chdir=W SCRIPT [ARGS]`. An argv array: nothing here passes through a shell.
+ *  --output=O --error=E --chdir=W [--time=T] [--array=A] SCRIPT [ARGS]`. An argv array: nothing here passes through a shell.
  */
 export function sbatchArgv(sub: Submission, opts: SbatchArgvOptions = {}): string[] {
   assertJobIds(sub.dependsOn);
@@ -27,6 +27,7 @@ export function sbatchArgv(sub: Submission, opts: SbatchArgvOptions = {}): strin
     ['working directory', sub.workdir],
     ['script path', sub.scriptPath],
     ...(sub.time !== undefined ? ([['time limit', sub.time]] as const) : []),
+    ...(sub.array !== undefined ? ([['array', sub.array]] as const) : []),
   ] as const) {
     if (!value) throw new TypeError(`sbatch: the ${what} of job ${sub.job} is empty`);
     if (/[\n\r\0]/.test(value)) throw new TypeError(`sbatch: the ${what} of job ${sub.job} contains a line break or NUL`);
@@ -44,6 +45,8 @@ export function sbatchArgv(sub: Submission, opts: SbatchArgvOptions = {}): strin
     `--chdir=${sub.workdir}`,
     // On the command line, it overrides the script's #SBATCH --time.
     ...(sub.time !== undefined ? [`--time=${sub.time}`] : []),
+    // Likewise over #SBATCH --array: part of the array (only its failed tasks, say).
+    ...(sub.array !== undefined ? [`--array=${sub.array}`] : []),
     ...(opts.extraArgs ?? []),
     // sbatch reads a relative script path from its own cwd (ours), and a leading '-' would be an option.
     path.resolve(sub.scriptPath),

@@ -32,7 +32,7 @@ export const CODES = {
   SF020: { severity: 'error', title: 'perNodeCache option', rule: 'perNodeCache takes size=N[,bs=N][,fs=xfs][,method=loop]; only xfs and loop exist.' },
   SF021: { severity: 'warning', title: 'perNodeCache across steps', rule: 'perNodeCache data survives from one step to the next only in --exclusive jobs; shared jobs get a new empty one per srun.' },
   SF022: { severity: 'error', title: 'volume source off site file systems', rule: "Volume sources must lie on the site's file systems mounted on the compute nodes; elsewhere every step fails with FAILED to find real path." },
-  SF023: { severity: 'error', title: 'duplicate volume target', rule: 'Two volumes of one job cannot be mounted at the same target.' },
+  SF023: { severity: 'error', title: 'duplicate volume target', rule: "Two volumes of one job (or of one step, with the job's) cannot be mounted at the same target." },
   SF024: { severity: 'warning', title: 'private image without ACL', rule: 'An image from a private registry pulled without users/groups becomes visible to every user of the system.' },
   SF025: { severity: 'error', title: 'volume without image', rule: 'Shifter volumes need an image: sbatch refuses --volume without --image.' },
 
@@ -58,6 +58,7 @@ export const CODES = {
   SF048: { severity: 'warning', title: 'several tasks on a shared qos', rule: 'On a shared qos a serial job runs without srun; asking it for several tasks starts the command that many times through srun, which is rarely what a serial job means.' },
   SF049: { severity: 'error', title: 'group is not a chain', rule: 'The jobs of a group run one after another in one allocation: one first job, then each job needing the one before it, and no job outside the group between two of its jobs.' },
   SF050: { severity: 'error', title: 'matrix job in a group', rule: 'A job with a matrix is a job array and cannot run inside a group\'s allocation.' },
+  SF051: { severity: 'error', title: 'perNodeCache on a step line', rule: "A step's own volumes go on its shifter command line, where every shifter process makes its own perNodeCache: a step cannot have a perNodeCache of its own, and in an --exclusive job whose volumes hold one, a step with volumes of its own would get new empty caches instead of the node's." },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

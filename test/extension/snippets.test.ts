@@ -34,7 +34,8 @@ defaults: { qos: regular, account: m1234, constraint: cpu, time: "00:30:00" }
 
 function contextFor(name: string, prefix: string, text: string): string {
   if (prefix.startsWith('sf-workflow')) return text;
-  if (prefix.startsWith('sf-job')) return `${HEADER}jobs:\n${expandIndented(text, '  ')}\n`;
+  // A job snippet that mounts a volume names `data` (the manager/worker workers' data).
+  if (prefix.startsWith('sf-job')) return `${HEADER}volumes:\n  data: { source: /global/cfs/cdirs/m1234/data, target: /data }\njobs:\n${expandIndented(text, '  ')}\n`;
   if (prefix.startsWith('sf-volume')) {
     return `${HEADER}images:\n  app: docker:ubuntu:22.04\nvolumes:\n${expandIndented(text, '  ')}\njobs:\n  use:\n    image: app\n    exclusive: true\n    volumes: [${/^(\S+):/.exec(text)![1]}]\n    command: ls\n`;
   }

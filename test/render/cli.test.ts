@@ -29,7 +29,8 @@ describe('cli: render and graph', function () {
   it('render --job prints one job; an unknown job is a usage error', () => {
     const r = cli('render', 'examples/manager-worker.yaml', '--job', 'simulate');
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /srun -N 1 -n 1 --overlap shifter --image=docker:myorg\/workflow_manager:latest workflow_man\.sh &/);
+    assert.match(r.stdout, /srun -N 1 -n 1 --overlap shifter --image=docker:workflow_manager:latest workflow_man\.sh &/);
+    assert.match(r.stdout, /srun -N 128 -n 4096 shifter --volume=\/global\/cscratch1\/sd\/alice\/path\/to\/my\/data:\/data\/in worker\.sh$/m);
     const bad = cli('render', 'examples/manager-worker.yaml', '--job', 'nope');
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /^shifterflow: no job "nope" in examples\/manager-worker\.yaml \(jobs: simulate\)/);

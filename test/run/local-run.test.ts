@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, cliAsync, journal, journalSoFar, localWorkflow, runIds, submissions, workspace } from './cli-helpers';
 
@@ -44,6 +44,39 @@ describe('run on the local executor', function () {
     const events = journal(ws, runIds(ws)[0]);
     assert.equal(submissions(events, 'flaky'), 2);
     assert.equal(readFileSync(join(ws, 'after.txt'), 'utf8'), 'done\n');
+  });
+
+  it('a retry of an array resubmits only its failed tasks, each keeping the attempt that made its result', () => {
+    // Tasks 1 and 3 fail once (no marker yet), the others succeed at once.
+    const command = 'sh -c \'echo "$SLURM_ARRAY_TASK_ID" >> ran.txt; case $SLURM_ARRAY_TASK_ID in 1|3) test -f m.$SLURM_ARRAY_TASK_ID || { touch m.$SLURM_ARRAY_TASK_ID; exit 1; };; esac\'';
+    const ws = workspace({ 'wf.yaml': localWorkflow('part', `  m:\n    image: box\n    matrix: { i: [0, 1, 2, 3, 4] }\n    maxParallel: 2\n    retry: { attempts: 2, on: [FAILED] }\n    command: ${command}\n`) });
+    const r = cli(ws, ['run', 'wf.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readFileSync(join(ws, 'ran.txt'), 'utf8').trim().split('\n').map(Number).sort(), [0, 1, 1, 2, 3, 3, 4]);
+    const events = journal(ws, runIds(ws)[0]);
+    const subs = events.filter((e) => e.type === 'job-submitted');
+    assert.deepEqual(subs.map((e) => e.type === 'job-submitted' && [e.attempt, e.arrayIndices]), [[1, undefined], [2, '1,3%2']]);
+    const s = JSON.parse(cli(ws, ['status', '--json']).stdout);
+    assert.equal(s.jobs[0].state, 'COMPLETED');
+    assert.deepEqual(s.jobs[0].tasks.map((t: { index: number; attempt: number }) => [t.index, t.attempt]).sort((a: number[], b: number[]) => a[0] - b[0]), [[0, 1], [1, 2], [2, 1], [3, 2], [4, 1]]);
+    assert.match(cli(ws, ['status']).stdout, /attempts 1 \(3 tasks\), 2 \(2 tasks\)/);
+    const dir = join(ws, '.shifterflow', 'runs', runIds(ws)[0]);
+    const trace = readFileSync(join(dir, 'trace.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+    assert.deepEqual(trace.filter((c) => c[7] === 'COMPLETED').map((c) => [c[3], c[1]]).sort(), [['0', '1'], ['1', '2'], ['2', '1'], ['3', '2'], ['4', '1']]);
+    assert.match(readFileSync(join(dir, 'report.html'), 'utf8'), /<td>1 \(3 tasks\), 2 \(2 tasks\)<\/td>/);
+  });
+
+  it('--resume after a partly failed array runs only the tasks that did not complete', () => {
+    const command = 'sh -c \'echo "$SLURM_ARRAY_TASK_ID" >> ran.txt; test "$SLURM_ARRAY_TASK_ID" != 2 || test -f fixed\'';
+    const ws = workspace({ 'wf.yaml': localWorkflow('partresume', `  m:\n    image: box\n    matrix: { i: [0, 1, 2, 3] }\n    command: ${command}\n`) });
+    assert.equal(cli(ws, ['run', 'wf.yaml']).code, 1);
+    writeFileSync(join(ws, 'fixed'), '');
+    const [id] = runIds(ws);
+    const r = cli(ws, ['run', 'wf.yaml', '--resume']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readFileSync(join(ws, 'ran.txt'), 'utf8').trim().split('\n').map(Number).sort(), [0, 1, 2, 2, 3]);
+    const last = journal(ws, id).filter((e) => e.type === 'job-submitted').at(-1);
+    assert.ok(last?.type === 'job-submitted' && last.arrayIndices === '2', JSON.stringify(last));
   });
 
   it('runs a matrix as one array, each task with its own values', () => {

@@ -93,6 +93,14 @@ describe('slurm: sbatch', () => {
     assert.throws(() => sbatchArgv({ ...sub, time: '1:00\n#' }), TypeError);
   });
 
+  it('passes part of an array (--array=, overriding #SBATCH --array) before the script', () => {
+    const argv = sbatchArgv({ ...sub, dependsOn: [], array: '1-3,7%10' });
+    assert.ok(argv.includes('--array=1-3,7%10'));
+    assert.ok(argv.indexOf('--array=1-3,7%10') < argv.indexOf(path.resolve(sub.scriptPath)));
+    assert.ok(!sbatchArgv({ ...sub, dependsOn: [] }).some((a) => a.startsWith('--array')));
+    assert.throws(() => sbatchArgv({ ...sub, array: '1\n#' }), TypeError);
+  });
+
   it('refuses dependency ids that are not job ids and fields with line breaks', () => {
     assert.throws(() => sbatchArgv({ ...sub, dependsOn: ['--wrap=x'] }), TypeError);
     assert.throws(() => sbatchArgv({ ...sub, comment: 'a\nb' }), TypeError);

@@ -350,6 +350,10 @@ export interface Step {
   cpusPerTask?: number;
   env?: Env;
   /**
+   * Names of volumes from the top-level `volumes:` that only this step sees (the guide's workers with their data). They go on the step's own line, `shifter --volume=...`, which replaces the job's mounts for that container, so the line repeats the job's volumes before the step's. A perNodeCache cannot be a step's own: put it on the job.
+   */
+  volumes?: string[];
+  /**
    * Working directory inside the image for this step.
    */
   workdir?: string;

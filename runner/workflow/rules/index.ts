@@ -16,6 +16,7 @@ import { cacheAcrossSteps, perNodeCache } from './per-node-cache';
 import { qos } from './qos';
 import { jobReferences, workflowReferences } from './references';
 import { jobsOf, oncePerPath, type JobRule, type Rule, type RuleContext } from './rule';
+import { stepVolumesRule } from './step-volumes';
 import { steps } from './steps';
 import { taskCounts } from './task-counts';
 import { unsafeHeaderValues, unsafeJobValues } from './unsafe-values';
@@ -30,7 +31,7 @@ import { workdir } from './workdir';
  */
 export const WORKFLOW_RULES: Rule[] = [imageEntries, workflowReferences, volumePaths, volumeTargets, perNodeCache, cycles, groups, inheritedMatrixRefs, unsafeHeaderValues];
 
-const JOB_RULES: JobRule[] = [jobImageRefs, jobReferences, cacheAcrossSteps, jobVolumesRule, jobImage, steps, matrixRefs, taskCounts, mpi, qos, workdir, unsafeJobValues];
+const JOB_RULES: JobRule[] = [jobImageRefs, jobReferences, cacheAcrossSteps, jobVolumesRule, stepVolumesRule, jobImage, steps, matrixRefs, taskCounts, mpi, qos, workdir, unsafeJobValues];
 
 const byJob = new WeakMap<object, { context: string | undefined; findings: Finding[] }>();
 

@@ -1,4 +1,4 @@
-// SF023 SF025: the volumes of one job taken together. They all go into one `#SBATCH --volume`
+// SF023 SF025: the volumes of one job taken together (a step's own: step-volumes.ts). They all go into one `#SBATCH --volume`
 // directive, which needs `#SBATCH --image` beside it and can mount only one thing at each target.
 
 import type { Finding } from '../finding';

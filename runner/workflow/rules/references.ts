@@ -1,10 +1,12 @@
 // SF030 SF031 SF032: names that must point at something defined elsewhere in the file: image
-// aliases, volumes and the jobs in `needs`. Each comes with the closest defined name as a fix.
+// aliases, volumes (a job's and a step's) and the jobs in `needs`. Each comes with the closest
+// defined name as a fix.
 
 import type { Finding, JsonPath } from '../finding';
 import { closest } from '../suggest';
 import { aliasNames, defaultsImageUses, jobImageUses, resolveImage, type ImageUse } from './image-lookup';
 import { asArray, asRecord, asString, hasKey, jobsOf, yamlScalar, type JobRule, type Rule } from './rule';
+import { stepVolumes } from './volume-lookup';
 
 /** The image in defaults, and `needs` (which depends on every job's name). */
 export const workflowReferences: Rule = ({ value }) => {
@@ -26,12 +28,18 @@ export const jobReferences: JobRule = ({ value }, entry) => {
   const findings = jobImageUses(entry).flatMap((use) => unknownImage(value, use));
   const volumes = asRecord(value.volumes);
   const volumeNames = Object.keys(volumes ?? {});
+  const known = volumeNames.length > 0 ? ` Volumes defined: ${volumeNames.join(', ')}.` : ' No volumes are defined under volumes:.';
   asArray(entry.job.volumes).forEach((v, i) => {
     const name = asString(v);
     if (name === undefined || hasKey(volumes, name)) return;
-    const known = volumeNames.length > 0 ? ` Volumes defined: ${volumeNames.join(', ')}.` : ' No volumes are defined under volumes:.';
     findings.push(unknown('SF031', name, volumeNames, [...entry.path, 'volumes', i], `Job "${entry.name}" mounts volume "${name}", which volumes: does not define.`, known));
   });
+  for (const { label, uses } of stepVolumes(value, entry)) {
+    for (const use of uses) {
+      if (use.volume || hasKey(volumes, use.name)) continue;
+      findings.push(unknown('SF031', use.name, volumeNames, use.path, `The ${label} of job "${entry.name}" mounts volume "${use.name}", which volumes: does not define.`, known));
+    }
+  }
   return findings;
 };
 

@@ -21,7 +21,7 @@ export const volumePaths: Rule = ({ value, profile }) => {
         const what = variable === '~' ? '~ is' : `${variable} is`;
         findings.push({
           code: 'SF016',
-          message: `${label}: ${what} not expanded in #SBATCH lines, so sbatch refuses the volume map. Write the full path${variable === '~' ? ' of your home directory' : ` (echo ${variable} on a login node prints it)`}.`,
+          message: `${label}: ${what} not expanded in #SBATCH lines (nor on a step's own shifter line, where it is quoted), so the volume map is refused. Write the full path${variable === '~' ? ' of your home directory' : ` (echo ${variable} on a login node prints it)`}.`,
           path,
         });
         continue;

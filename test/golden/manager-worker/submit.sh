@@ -7,8 +7,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
 # Images must be READY before sbatch: the Shifter plugin looks them up at submission.
-shifterimg lookup docker:myorg/workflow:1.2 >/dev/null 2>&1 || { echo 'submit.sh: image docker:myorg/workflow:1.2 is not READY; pull it first: shifterimg pull docker:myorg/workflow:1.2' >&2; exit 1; }
-shifterimg lookup docker:myorg/workflow_manager:latest >/dev/null 2>&1 || { echo 'submit.sh: image docker:myorg/workflow_manager:latest is not READY; pull it first: shifterimg pull docker:myorg/workflow_manager:latest' >&2; exit 1; }
+shifterimg lookup docker:workflow:latest >/dev/null 2>&1 || { echo 'submit.sh: image docker:workflow:latest is not READY; pull it first: shifterimg pull docker:workflow:latest' >&2; exit 1; }
+shifterimg lookup docker:workflow_manager:latest >/dev/null 2>&1 || { echo 'submit.sh: image docker:workflow_manager:latest is not READY; pull it first: shifterimg pull docker:workflow_manager:latest' >&2; exit 1; }
 
 declare -A jid
 jid[simulate]=$(sbatch --parsable --kill-on-invalid-dep=yes "$here"/simulate.sbatch)

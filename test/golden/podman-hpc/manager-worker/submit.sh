@@ -7,8 +7,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
 # Images must be READY before sbatch: the Shifter plugin looks them up at submission.
-podman-hpc image exists docker.io/myorg/workflow:1.2 >/dev/null 2>&1 || { echo 'submit.sh: image docker:myorg/workflow:1.2 is not READY; pull it first: podman-hpc pull docker.io/myorg/workflow:1.2' >&2; exit 1; }
-podman-hpc image exists docker.io/myorg/workflow_manager:latest >/dev/null 2>&1 || { echo 'submit.sh: image docker:myorg/workflow_manager:latest is not READY; pull it first: podman-hpc pull docker.io/myorg/workflow_manager:latest' >&2; exit 1; }
+podman-hpc image exists docker.io/library/workflow:latest >/dev/null 2>&1 || { echo 'submit.sh: image docker:workflow:latest is not READY; pull it first: podman-hpc pull docker.io/library/workflow:latest' >&2; exit 1; }
+podman-hpc image exists docker.io/library/workflow_manager:latest >/dev/null 2>&1 || { echo 'submit.sh: image docker:workflow_manager:latest is not READY; pull it first: podman-hpc pull docker.io/library/workflow_manager:latest' >&2; exit 1; }
 
 declare -A jid
 jid[simulate]=$(sbatch --parsable --kill-on-invalid-dep=yes "$here"/simulate.sbatch)

@@ -1,0 +1,162 @@
+// P7, the cache across runs, side by side with Snakemake on the same DAG with declared files.
+// The shape is P3's (root -> FANOUT fan-out jobs -> join -> a CHAIN-job chain: 200 jobs), every job
+// reading INPUTS leaf files of its own (200 x 50 = 10,000 inputs) plus its upstream outputs, and
+// writing one output. Both tools first run the whole DAG (shifterflow on the real Slurm cluster,
+// Snakemake locally: only its decision is compared), then:
+//   1. nothing changed: the time to decide (`shifterflow run --dry-run` vs `snakemake -n`); both must
+//      find nothing to do;
+//   2. one leaf input of fan EDITED edited: the set of jobs each would re-run (must be the same), and the
+//      time to decide again;
+//   3. the re-run on real Slurm vs the floor: a hand-written sbatch chain of just those jobs.
+// Targets (issue 13): the same job set as Snakemake; deciding <= 100 ms when nothing changed and >= 5x
+// faster than `snakemake -n`; the re-run <= 1.1x its floor.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { asUser, clusterEnv, workspace, write } from './cluster.mjs';
+import { report, root, stats } from './lib.mjs';
+
+const FANOUT = Number(process.env.BENCH_FANOUT ?? 150);
+const CHAIN = Number(process.env.BENCH_CHAIN ?? 48);
+const INPUTS = Number(process.env.BENCH_INPUTS ?? 50);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const EDITED = Number(process.env.BENCH_EDITED ?? 7);
+const IMAGE = 'docker:workflow:latest';
+const env = clusterEnv();
+const dir = workspace(env, 'p7-cache');
+const uid = Number(env.SF_TEST_UID);
+const snakemake = spawnSync('bash', ['-c', 'command -v snakemake'], { encoding: 'utf8' }).stdout.trim();
+if (!snakemake) throw new Error('no snakemake on PATH: apt-get install -y snakemake');
+const stamp = (what) => console.log(`  [${new Date().toISOString()}] ${what}`);
+
+// ---- the DAG: job -> its upstream jobs; every job has leaf inputs leaf/JOB/fK.txt and writes out/JOB.txt
+const jobs = [['root', []]];
+for (let i = 0; i < FANOUT; i++) jobs.push([`fan${i}`, ['root']]);
+jobs.push(['join', Array.from({ length: FANOUT }, (_, i) => `fan${i}`)]);
+for (let i = 0; i < CHAIN; i++) jobs.push([`link${i}`, [i === 0 ? 'join' : `link${i - 1}`]]);
+const leaves = (job) => Array.from({ length: INPUTS }, (_, k) => `leaf/${job}/f${k}.txt`);
+
+for (const [job] of jobs) {
+  mkdirSync(join(dir, 'leaf', job), { recursive: true });
+  for (const f of leaves(job)) writeFileSync(join(dir, f), `${f}\n`);
+}
+mkdirSync(join(dir, 'out'), { recursive: true });
+spawnSync('chown', ['-R', `${uid}:${uid}`, dir]);
+
+// One command for both tools: concatenate what the job reads into what it writes.
+function workflowYaml() {
+  const lines = ['version: 1', 'name: p7', 'profile: { base: slurm, siteFileSystems: [/sfglobal] }', 'defaults: { account: m1234, qos: regular, time: "00:05:00" }', `images: { box: "${IMAGE}" }`, 'jobs:'];
+  for (const [job, ups] of jobs) {
+    lines.push(`  ${job}:`, '    image: box', '    inputs:', `      leaves: [${leaves(job).join(', ')}]`);
+    if (ups.length) lines.push(`      upstream: [${ups.map((u) => `out/${u}.txt`).join(', ')}]`);
+    lines.push('    outputs:', `      out: out/${job}.txt`);
+    lines.push(`    command: cat \${{ inputs.leaves }}${ups.length ? ' ${{ inputs.upstream }}' : ''} | wc -c > \${{ outputs.out }}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function snakefile() {
+  const s = ['rule all:', `    input: ${JSON.stringify(`out/${jobs.at(-1)[0]}.txt`)}`, ''];
+  for (const [job, ups] of jobs) {
+    s.push(`rule ${job}:`, `    input: leaves=${JSON.stringify(leaves(job))}${ups.length ? `, upstream=${JSON.stringify(ups.map((u) => `out/${u}.txt`))}` : ''}`);
+    s.push(`    output: ${JSON.stringify(`out/${job}.txt`)}`, `    shell: "cat {input} | wc -c > {output}"`, '');
+  }
+  return s.join('\n');
+}
+
+write(env, join(dir, 'p7.yaml'), workflowYaml());
+write(env, join(dir, 'Snakefile'), snakefile());
+const sf = (...args) => asUser(env, dir, [process.execPath, join(root, 'bin/shifterflow.js'), ...args]);
+const smk = (...args) => asUser(env, dir, [snakemake, '-s', 'Snakefile', '--cores', '2', ...args]);
+
+/** The jobs `shifterflow run --dry-run --json` says would run. */
+function sfWouldRun() {
+  const r = sf('run', 'p7.yaml', '--dry-run', '--json');
+  const data = JSON.parse(r.stdout);
+  const decisions = data.jobs ?? data;
+  return { ms: r.ms, runs: decisions.filter((d) => d.decision === 'runs' || d.runs === true || d.cached === false).map((d) => d.job ?? d.key).sort() };
+}
+
+/** The jobs `snakemake -n` would run, from its job-stats table (one rule per job here). */
+function smkWouldRun() {
+  const r = smk('-n', '--quiet', 'rules');
+  const runs = [];
+  for (const line of `${r.stdout}\n${r.stderr}`.split('\n')) {
+    const m = /^\s*(\S+)\s+(\d+)\s*$/.exec(line);
+    if (m && m[1] !== 'all' && m[1] !== 'total' && m[1] !== 'job') runs.push(m[1]);
+  }
+  return { ms: r.ms, runs: runs.sort() };
+}
+
+function timed(fn) {
+  const samples = [];
+  let last;
+  for (let i = 0; i < RUNS + 1; i++) {
+    last = fn();
+    if (i > 0) samples.push(last.ms); // the first call warms the page cache and the code cache
+  }
+  return { stats: stats(samples), runs: last.runs };
+}
+
+// ---- first full runs
+stamp(`first run of ${jobs.length} jobs x ${INPUTS} inputs on Slurm (shifterflow) ...`);
+sf('run', 'p7.yaml', '--poll-ms', '250,2000');
+stamp('first run of the Snakefile (snakemake, local) ...');
+smk('--quiet');
+
+// ---- 1. nothing changed
+const sfIdle = timed(sfWouldRun);
+const smkIdle = timed(smkWouldRun);
+if (sfIdle.runs.length || smkIdle.runs.length) throw new Error(`after a full run both should have nothing to do: shifterflow ${sfIdle.runs}, snakemake ${smkIdle.runs}`);
+
+// ---- 2. one leaf input edited (content and mtime: Snakemake decides by mtime)
+const edited = join(dir, `leaf/fan${EDITED}/f0.txt`);
+write(env, edited, 'edited\n');
+const later = new Date(Date.now() + 2000);
+utimesSync(edited, later, later);
+const sfEdit = timed(sfWouldRun);
+const smkEdit = timed(smkWouldRun);
+const same = sfEdit.runs.join(' ') === smkEdit.runs.join(' ');
+console.log(`  after editing leaf/fan${EDITED}/f0.txt: shifterflow would run ${sfEdit.runs.length} jobs, snakemake ${smkEdit.runs.length}: ${same ? 'the same set' : `DIFFERENT sets:\n    shifterflow ${sfEdit.runs.join(' ')}\n    snakemake   ${smkEdit.runs.join(' ')}`}`);
+
+// ---- 3. the re-run on Slurm vs the floor: the same jobs submitted by hand, each after the ones it needs
+function floorScript(toRun) {
+  const set = new Set(toRun);
+  const s = ['#!/bin/bash', 'set -euo pipefail', `cd '${dir}'`, 'ids=()'];
+  const index = new Map();
+  for (const [job, ups] of jobs) {
+    if (!set.has(job)) continue;
+    const deps = ups.filter((u) => set.has(u)).map((u) => `\${ids[${index.get(u)}]}`);
+    const inputs = [...leaves(job), ...ups.map((u) => `out/${u}.txt`)].join(' ');
+    const script = `#!/bin/bash\n#SBATCH --job-name=floor.${job}\n#SBATCH --image=${IMAGE}\n#SBATCH --account=m1234\n#SBATCH --qos=regular\n#SBATCH --time=00:05:00\n#SBATCH --output=/dev/null\nsrun -N 1 -n 1 shifter /bin/sh -c 'cat ${inputs} | wc -c > out/${job}.floor'\n`;
+    write(env, join(dir, `floor.${job}.sh`), script, 0o755);
+    index.set(job, index.size);
+    s.push(`ids+=($(sbatch --parsable --kill-on-invalid-dep=yes ${deps.length ? `--dependency=afterok:${deps.join(':')}` : ''} floor.${job}.sh))`);
+  }
+  s.push('last=${ids[-1]}', 'while [ -n "$(squeue -h -j "$last" -o %i 2>/dev/null)" ]; do sleep 0.2; done');
+  return s.join('\n') + '\n';
+}
+write(env, join(dir, 'floor.sh'), floorScript(sfEdit.runs), 0o755);
+const floor = asUser(env, dir, ['bash', 'floor.sh']).ms;
+stamp(`floor: ${sfEdit.runs.length} jobs by hand in ${(floor / 1000).toFixed(1)} s`);
+const rerun = sf('run', 'p7.yaml', '--poll-ms', '250,2000').ms;
+stamp(`shifterflow re-run in ${(rerun / 1000).toFixed(1)} s`);
+const after = sfWouldRun();
+if (after.runs.length) throw new Error(`after the re-run shifterflow still would run ${after.runs}`);
+
+console.log(`DAG: root -> ${FANOUT} -> join -> ${CHAIN}-chain (${jobs.length} jobs), ${INPUTS} leaf inputs each (${jobs.length * INPUTS} files); Snakemake ${spawnSync(snakemake, ['--version'], { encoding: 'utf8' }).stdout.trim()}`);
+report('P7 cache', [
+  ['shifterflow run --dry-run, nothing changed', sfIdle.stats],
+  ['snakemake -n, nothing changed', smkIdle.stats],
+  ['shifterflow run --dry-run, one leaf edited', sfEdit.stats],
+  ['snakemake -n, one leaf edited', smkEdit.stats],
+  ['floor: the re-run jobs by hand (sbatch)', stats([floor])],
+  ['shifterflow re-run', stats([rerun])],
+], [
+  { label: 'same job set as snakemake', value: same ? 1 : 0, target: '= 1', ok: (v) => v === 1 },
+  { label: 'shifterflow decide (idle), ms', value: sfIdle.stats.median, target: '<= 100 ms', ok: (v) => v <= 100 },
+  { label: 'snakemake -n / shifterflow (idle)', value: smkIdle.stats.median / sfIdle.stats.median, target: '>= 5x', ok: (v) => v >= 5 },
+  { label: 'snakemake -n / shifterflow (edited)', value: smkEdit.stats.median / sfEdit.stats.median },
+  { label: 'shifterflow re-run / floor', value: rerun / floor, target: '<= 1.1x', ok: (v) => v <= 1.1 },
+]);
+rmSync(join(dir, '.snakemake'), { recursive: true, force: true });
