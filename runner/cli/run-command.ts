@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { formatDiagnostic } from '../workflow/diagnostic';
 import { validateText } from '../workflow/validate';
@@ -65,7 +66,7 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
   if (!result.workflow) return 1;
 
   const jobs = values.job as string[] | undefined;
-  let plan = planWorkflow(result.workflow, result.profile);
+  let plan = planWorkflow(result.workflow, result.profile, { workflowDir: dirname(resolve(file)) });
   if (jobs && jobs.length > 0) {
     try {
       plan = selectJobs(plan, jobs);
