@@ -20,6 +20,7 @@ import type { RunDir } from './run-dir';
 import { renderReport } from './report';
 import { summarize } from './run-summary';
 import { writeTrace } from './trace';
+import { checkOutputs, heldFailed, type OutputProbe } from './output-check';
 
 export interface RenderedJob {
   key: string;
@@ -53,6 +54,8 @@ export interface RunOptions {
   cancelled?: Promise<void>;
   /** Set by runWorkflow when the journal already holds events (a resumed run). */
   resuming?: boolean;
+  /** How declared outputs are looked for after a task completes (the disk, by default). */
+  outputProbe?: OutputProbe;
 }
 
 export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
@@ -118,7 +121,9 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
     await Promise.race([sleep(interval), o.cancelled ?? new Promise(() => undefined)]);
     if (stopped.aborted) return cancelRun(o, jobs, order, emit);
     const active = order.filter((j) => j.externalId && !j.settled);
-    const changed = applyAndEmit(o, jobs, await o.executor.poll(distinctIds(active)), emit);
+    let changed = applyAndEmit(o, jobs, await o.executor.poll(distinctIds(active)), emit);
+    changed += await checkOutputs(o.plan, active, emit, o.outputProbe);
+    emit.flush?.();
     interval = changed > 0 ? min : Math.min(max, Math.round(interval * 1.5));
     for (const j of active) {
       const state = jobState(j);
@@ -132,6 +137,8 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
         emit(event('message', { level: 'warning', text: `${j.key} ended ${state}; retrying (${j.retriesUsed} of ${retryPolicy(o, j.key)!.attempts})` }));
       } else {
         j.settled = state;
+        // Slurm saw the job complete and let its dependents go: the run stops them itself.
+        if (j.outputsMissing?.size) await cancelDependents(o, order, j, emit);
         continue;
       }
       // Everything that waited for j's Slurm job: for a group, that is every job that needs any job of
@@ -266,6 +273,8 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
     m.attempt = attempt;
     m.tasks = new Map();
     m.settled = undefined;
+    m.outputsChecked = undefined;
+    m.outputsMissing = undefined;
   }
   const comment = `shifterflow:${o.dir.id}:${j.key}:${attempt}`;
   const logs = group ? groupLogPaths(o.dir, group.name, attempt) : logPaths(o.dir, planned[0].array !== undefined, j.key, attempt);
@@ -310,12 +319,20 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
 type Emit = ((e: RunEvent) => void) & { flush?: () => void };
 
 function applyAndEmit(o: RunOptions, jobs: Map<string, TrackedJob>, rows: TaskStatus[], emit: Emit): number {
-  const changed = applyStatuses(jobs, expandGroupRows(rows, jobs.values(), o.dir.logs));
+  const changed = applyStatuses(jobs, heldFailed(jobs, expandGroupRows(rows, jobs.values(), o.dir.logs)));
   for (const { job, status } of changed) {
     emit(event('job-state', { job: job.key, attempt: job.attempt, externalId: status.externalId, arrayIndex: status.arrayIndex, state: status.state, exitCode: status.exitCode, nodes: status.nodes, start: status.startTime, end: status.endTime, elapsedSeconds: status.elapsedSeconds, reason: status.reason }));
   }
   emit.flush?.();
   return changed.length;
+}
+
+/** Cancels what still waits for or runs after `j` (Slurm released it when j completed). */
+async function cancelDependents(o: RunOptions, order: TrackedJob[], j: TrackedJob, emit: Emit): Promise<void> {
+  const live = dependentsOf(j.key, order).filter((d) => d.externalId && !isFinal(jobState(d)));
+  if (live.length === 0) return;
+  emit(event('message', { level: 'error', text: `cancelling ${live.map((d) => d.key).join(', ')}: ${j.key} did not write its outputs` }));
+  await o.executor.cancel(distinctIds(live));
 }
 
 /** Each external id once: the jobs of a group share their group's. */
