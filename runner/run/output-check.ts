@@ -68,9 +68,16 @@ export async function checkOutputs(plan: Plan, active: readonly TrackedJob[], em
     const planned = plan.jobs.find((p) => p.key === j.key)!;
     if (!planned.files.some((f) => f.outputs.length > 0)) continue;
     for (const [index, task] of j.tasks) {
-      if (task.state !== 'COMPLETED' || task.externalId !== j.externalId || j.outputsChecked?.has(index)) continue;
+      if ((task.state !== 'COMPLETED' && task.state !== 'FAILED') || task.externalId !== j.externalId || j.outputsChecked?.has(index)) continue;
       (j.outputsChecked ??= new Set()).add(index);
-      const missing = await missingOutputs(planned.files[index < 0 ? 0 : index], probe);
+      const files = planned.files[index < 0 ? 0 : index];
+      if (task.state === 'FAILED') {
+        // The script's own check (render/output-lines.ts) failed it, or its command did: say which outputs are missing.
+        const missing = await missingOutputs(files, probe, []);
+        if (missing.length > 0) emit(event('message', { level: 'error', text: `${j.key}${task.arrayIndex !== undefined ? `[${task.arrayIndex}]` : ''} failed without writing ${missing.map((m) => `output ${m.name} (${m.path})`).join(', ')}` }));
+        continue;
+      }
+      const missing = await missingOutputs(files, probe);
       if (missing.length === 0) continue;
       const why = missingOutputsText(missing);
       (j.outputsMissing ??= new Map()).set(index, why);
