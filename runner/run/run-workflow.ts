@@ -281,17 +281,27 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
   const inside = new Set(members.map((m) => m.key));
   const needs = [...new Set(members.flatMap((m) => m.needs))].filter((n) => !inside.has(n)).map((n) => jobs.get(n)!);
   const deps = needs.filter((d) => !(d.settled === 'COMPLETED' || (d.tasks.size > 0 && jobState(d) === 'COMPLETED')));
+  // A job outside a group that reads only some elements of a matrix waits only for those (plan/files.ts).
+  const narrowed = group ? [] : planned[0].taskNeeds.filter((t) => deps.some((d) => d.key === t.job));
+  const narrow = new Map(narrowed.map((t) => [t.job, t.scope]));
   const sub: Submission = {
     job: j.key,
     attempt,
     name: group ? group.slurmName : planned[0].slurmName,
     comment,
     scriptPath: group ? groupScriptPath(o.dir, group.name) : scriptPath(o.dir, j.key),
-    dependsOn: [...new Set(deps.map((d) => d.externalId!))],
+    dependsOn: [...new Set(deps.flatMap((d) => {
+      const scope = narrow.get(d.key);
+      if (scope === undefined) return [d.externalId!];
+      if (scope === 'corresponding') return [];
+      return scope.filter((t) => d.tasks.get(t)?.state !== 'COMPLETED').map((t) => `${d.externalId}_${t}`);
+    }))],
     stdoutPath: logs.stdout,
     stderrPath: logs.stderr,
     workdir: o.workdir,
   };
+  const corresponding = deps.filter((d) => narrow.get(d.key) === 'corresponding').map((d) => d.externalId!);
+  if (corresponding.length > 0) sub.dependsOnCorresponding = corresponding;
   // The group's script: the first job to run, the attempt (in the log names), where the logs go.
   if (group) sub.args = [String(from), String(attempt), o.dir.logs];
   // Run again from a later job, the group needs only the time of the jobs it still runs.

@@ -77,4 +77,32 @@ describe('run with declared inputs and outputs on the local executor', function 
     assert.equal(r.code, 0, r.stderr);
     for (const s of ['plain', "it's", 'a;b $(c)']) assert.equal(readFileSync(join(ws, 'out', `${s}.done`), 'utf8'), s);
   });
+
+  // The writer's later elements wait (one at a time: maxParallel 1) for a file only the reader makes:
+  // they succeed only if the reader started before the whole writer ended.
+  const WAIT = "for i in $(seq 100); do test -e reader-ran && exit 0; sleep 0.1; done; exit 1";
+
+  it('a job that reads one element of a matrix waits only for that element (afterok:ID_T)', () => {
+    const ws = workspace({
+      'wf.yaml':
+        HEAD +
+        `  sim:\n    image: box\n    matrix: { n: [0, 1, 2] }\n    maxParallel: 1\n    outputs: { r: 'r\${{ matrix.n }}' }\n    command: sh -c 'touch "$1"; [ "$SLURM_ARRAY_TASK_ID" = 0 ] || { ${WAIT}; }' sh \${{ outputs.r }}\n` +
+        '  first:\n    image: box\n    inputs: { r: r0 }\n    command: touch reader-ran\n',
+    });
+    const r = cli(ws, ['run', 'wf.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(cli(ws, ['render', 'wf.yaml', '--out', 'rendered']).code, 0);
+    assert.deepEqual(JSON.parse(readFileSync(join(ws, 'rendered', 'plan.json'), 'utf8')).jobs.find((j: { key: string }) => j.key === 'first').taskNeeds, [{ job: 'sim', scope: [0] }]);
+  });
+
+  it('matrix element i that reads element i of another matrix waits only for it (aftercorr)', () => {
+    const ws = workspace({
+      'wf.yaml':
+        HEAD +
+        `  sim:\n    image: box\n    matrix: { n: [0, 1] }\n    maxParallel: 1\n    outputs: { r: 'r\${{ matrix.n }}' }\n    command: sh -c 'touch "$1"; [ "$SLURM_ARRAY_TASK_ID" = 0 ] || { ${WAIT}; }' sh \${{ outputs.r }}\n` +
+        "  post:\n    image: box\n    matrix: { n: [0, 1] }\n    inputs: { r: 'r${{ matrix.n }}' }\n    command: touch reader-ran\n",
+    });
+    const r = cli(ws, ['run', 'wf.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+  });
 });
