@@ -105,4 +105,17 @@ describe('run with declared inputs and outputs on the local executor', function 
     const r = cli(ws, ['run', 'wf.yaml']);
     assert.equal(r.code, 0, r.stderr);
   });
+
+  it('with engine none (no volume is mounted) a command gets the host paths, not the volume targets', () => {
+    const ws = workspace({ 'x.txt': 'x' });
+    writeFileSync(
+      join(ws, 'wf.yaml'),
+      HEAD.replace('jobs:\n', `volumes:\n  data: { source: ${ws}, target: /data }\njobs:\n`) + "  a:\n    image: box\n    volumes: [data]\n    inputs: { x: x.txt }\n    outputs: { y: y.txt }\n    command: sh -c 'echo \"$1\" > \"$2\"' sh ${{ inputs.x }} ${{ outputs.y }}\n",
+    );
+    const r = cli(ws, ['run', 'wf.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(join(ws, 'y.txt'), 'utf8'), `${join(ws, 'x.txt')}\n`);
+    const rendered = cli(ws, ['render', 'wf.yaml']).stdout;
+    assert.match(rendered, /sh \/data\/x\.txt \/data\/y\.txt$/m, 'render shows the paths the image sees');
+  });
 });
