@@ -21,6 +21,10 @@ export interface TrackedJob {
   settled?: JobState;
   /** The group it runs in: it shares the group's Slurm job (externalId) with the group's other jobs. */
   group?: string;
+  /** Tasks (-1 for a plain job) of this attempt whose declared outputs were looked for after COMPLETED. */
+  outputsChecked?: Set<number>;
+  /** Those found missing -> why: the run holds them FAILED whatever the executor says (output-check.ts). */
+  outputsMissing?: Map<number, string>;
 }
 
 /** A status row, for the job named by `job` when several jobs share the external id (a group). */

@@ -21,6 +21,7 @@ import type { RunDir } from './run-dir';
 import { renderReport } from './report';
 import { summarize } from './run-summary';
 import { writeTrace } from './trace';
+import { checkOutputs, heldFailed, type OutputProbe } from './output-check';
 
 export interface RenderedJob {
   key: string;
@@ -54,6 +55,8 @@ export interface RunOptions {
   cancelled?: Promise<void>;
   /** Set by runWorkflow when the journal already holds events (a resumed run). */
   resuming?: boolean;
+  /** How declared outputs are looked for after a task completes (the disk, by default). */
+  outputProbe?: OutputProbe;
 }
 
 export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
@@ -119,7 +122,9 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
     await Promise.race([sleep(interval), o.cancelled ?? new Promise(() => undefined)]);
     if (stopped.aborted) return cancelRun(o, jobs, order, emit);
     const active = order.filter((j) => j.externalId && !j.settled);
-    const changed = applyAndEmit(o, jobs, await o.executor.poll(distinctIds(active)), emit);
+    let changed = applyAndEmit(o, jobs, await o.executor.poll(distinctIds(active)), emit);
+    changed += await checkOutputs(o.plan, active, emit, o.outputProbe);
+    emit.flush?.();
     interval = changed > 0 ? min : Math.min(max, Math.round(interval * 1.5));
     for (const j of active) {
       const state = jobState(j);
@@ -142,6 +147,8 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
         emit(event('message', { level: 'warning', text: `${j.key} ended ${state}; retrying${which} (${j.retriesUsed} of ${retryPolicy(o, j.key)!.attempts})` }));
       } else {
         j.settled = state;
+        // Slurm saw the job complete and let its dependents go: the run stops them itself.
+        if (j.outputsMissing?.size) await cancelDependents(o, order, j, emit);
         continue;
       }
       // Everything that waited for j's Slurm job: for a group, that is every job that needs any job of
@@ -301,24 +308,36 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
     if (arrayIndices !== undefined) for (const i of part!) m.tasks.delete(i);
     else m.tasks = new Map();
     m.settled = undefined;
+    m.outputsChecked = undefined;
+    m.outputsMissing = undefined;
   }
   const comment = `shifterflow:${o.dir.id}:${j.key}:${attempt}`;
   const logs = group ? groupLogPaths(o.dir, group.name, attempt) : logPaths(o.dir, planned[0].array !== undefined, j.key, attempt);
   const inside = new Set(members.map((m) => m.key));
   const needs = [...new Set(members.flatMap((m) => m.needs))].filter((n) => !inside.has(n)).map((n) => jobs.get(n)!);
   const deps = needs.filter((d) => !(d.settled === 'COMPLETED' || (d.tasks.size > 0 && jobState(d) === 'COMPLETED')));
+  // A job outside a group that reads only some elements of a matrix waits only for those (plan/files.ts).
+  const narrowed = group ? [] : planned[0].taskNeeds.filter((t) => deps.some((d) => d.key === t.job));
+  const narrow = new Map(narrowed.map((t) => [t.job, t.scope]));
   const sub: Submission = {
     job: j.key,
     attempt,
     name: group ? group.slurmName : planned[0].slurmName,
     comment,
     scriptPath: group ? groupScriptPath(o.dir, group.name) : scriptPath(o.dir, j.key),
-    dependsOn: [...new Set(deps.map((d) => d.externalId!))],
+    dependsOn: [...new Set(deps.flatMap((d) => {
+      const scope = narrow.get(d.key);
+      if (scope === undefined) return [d.externalId!];
+      if (scope === 'corresponding') return [];
+      return scope.filter((t) => d.tasks.get(t)?.state !== 'COMPLETED').map((t) => `${d.externalId}_${t}`);
+    }))],
     stdoutPath: logs.stdout,
     stderrPath: logs.stderr,
     workdir: o.workdir,
   };
   if (arrayIndices !== undefined) sub.array = arrayIndices;
+  const corresponding = deps.filter((d) => narrow.get(d.key) === 'corresponding').map((d) => d.externalId!);
+  if (corresponding.length > 0) sub.dependsOnCorresponding = corresponding;
   // The group's script: the first job to run, the attempt (in the log names), where the logs go.
   if (group) sub.args = [String(from), String(attempt), o.dir.logs];
   // Run again from a later job, the group needs only the time of the jobs it still runs.
@@ -346,12 +365,20 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
 type Emit = ((e: RunEvent) => void) & { flush?: () => void };
 
 function applyAndEmit(o: RunOptions, jobs: Map<string, TrackedJob>, rows: TaskStatus[], emit: Emit): number {
-  const changed = applyStatuses(jobs, expandGroupRows(rows, jobs.values(), o.dir.logs));
+  const changed = applyStatuses(jobs, heldFailed(jobs, expandGroupRows(rows, jobs.values(), o.dir.logs)));
   for (const { job, status } of changed) {
     emit(event('job-state', { job: job.key, attempt: job.attempt, externalId: status.externalId, arrayIndex: status.arrayIndex, state: status.state, exitCode: status.exitCode, nodes: status.nodes, start: status.startTime, end: status.endTime, elapsedSeconds: status.elapsedSeconds, reason: status.reason }));
   }
   emit.flush?.();
   return changed.length;
+}
+
+/** Cancels what still waits for or runs after `j` (Slurm released it when j completed). */
+async function cancelDependents(o: RunOptions, order: TrackedJob[], j: TrackedJob, emit: Emit): Promise<void> {
+  const live = dependentsOf(j.key, order).filter((d) => d.externalId && !isFinal(jobState(d)));
+  if (live.length === 0) return;
+  emit(event('message', { level: 'error', text: `cancelling ${live.map((d) => d.key).join(', ')}: ${j.key} did not write its outputs` }));
+  await o.executor.cancel(distinctIds(live));
 }
 
 /** Each external id once: the jobs of a group share their group's. */

@@ -159,6 +159,25 @@ describe('local executor e2e: real bubblewrap and podman, a local registry @engi
         for (const rank of [0, 1, 2]) assert.equal(readFileSync(join(ws, 'out', `worker.${rank}`), 'utf8'), `busybox rank ${rank} of 3\n`);
       });
 
+      it('examples/files.yaml: a pipeline ordered by its files alone; paths through volumes as the image sees them', () => {
+        const ws = makeWorkspace(base);
+        const ex = ownedDir(join(ws, 'examples'));
+        ownedDir(join(ex, 'files-data'));
+        writeFileSync(join(ex, 'files.yaml'), readFileSync(join(ROOT, 'examples', 'files.yaml')));
+        writeFileSync(join(ex, 'files-data', 'words.txt'), readFileSync(join(ROOT, 'examples', 'files-data', 'words.txt')), { mode: 0o644 });
+        ownedDir(join(ex, 'files-out'));
+        ok(ws, join(ex, 'files.yaml'));
+        assert.equal(readFileSync(join(ex, 'files-out', 'report.txt'), 'utf8'), 'most frequent words:\n      3 the\n      1 quick\n      1 over\n');
+        // Through volumes: the command is given /in/... and /out/..., the host gets the files.
+        ownedDir(join(ws, 'in'));
+        ownedDir(join(ws, 'out'));
+        writeFileSync(join(ws, 'in', "it's.txt"), 'payload\n', { mode: 0o644 });
+        const wf = `version: 1\nname: vols\nprofile: local\nimages:\n  box: docker:busybox:1.36\nvolumes:\n  in: { source: ${ws}/in, target: /in, readOnly: true }\n  out: { source: ${ws}/out, target: /out }\njobs:\n  use:\n    image: box\n    volumes: [out]\n    inputs: { c: out/copy.txt }\n    command: sh -c 'echo "$1" > /out/seen.txt; cat "$1" >> /out/seen.txt' sh \${{ inputs.c }}\n  copy:\n    image: box\n    volumes: [in, out]\n    inputs: { i: "in/it's.txt" }\n    outputs: { o: out/copy.txt }\n    command: sh -c 'cp "$1" "$2"' sh \${{ inputs.i }} \${{ outputs.o }}\n`;
+        writeFileSync(join(ws, 'vols.yaml'), wf);
+        ok(ws, join(ws, 'vols.yaml'));
+        assert.equal(readFileSync(join(ws, 'out', 'seen.txt'), 'utf8'), '/out/copy.txt\npayload\n');
+      });
+
       it('matrix: a DAG with an array job, read-only inputs and a serial summary', () => {
         const ws = makeWorkspace(base);
         ownedDir(join(ws, 'out'));

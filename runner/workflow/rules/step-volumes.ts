@@ -1,4 +1,4 @@
-// SF023 SF051: the volumes of one step (a step's own `volumes:`, the guide's workers with their data).
+// SF023 SF057: the volumes of one step (a step's own `volumes:`, the guide's workers with their data).
 // They go on the step's own `shifter --volume=...` line, and the first --volume there discards the
 // job's mounts (SHIFTER_VOLUME), so the line carries the job's volumes and the step's together: one
 // target each. A volume map of its own also makes shifter build that step a container of its own, so
@@ -30,7 +30,7 @@ export const stepVolumesRule: JobRule = ({ value }, entry) => {
       if (!use.volume) continue; // SF031's
       if (asRecord(use.volume.perNodeCache)) {
         findings.push({
-          code: 'SF051',
+          code: 'SF057',
           message: `Volume "${use.name}" is a perNodeCache, which the ${label} of ${job} cannot mount on its own: on shifter's command line every shifter process of the step (each task) makes its own cache, gone when it ends. A cache per node, shared by the steps of an exclusive job, is made only from the job's #SBATCH --volume line (Shifter's Slurm plugin prepares it with the allocation). Mount "${use.name}" on the job instead.`,
           path: use.path,
         });
@@ -57,7 +57,7 @@ export const stepVolumesRule: JobRule = ({ value }, entry) => {
     }
     if (jobCache && exclusive && uses.some((u) => u.volume && !asRecord(u.volume.perNodeCache))) {
       findings.push({
-        code: 'SF051',
+        code: 'SF057',
         message: `The ${label} of ${job} mounts volumes of its own, so its shifter line repeats the job's, the perNodeCache "${jobCache.name}" among them. With a volume map of its own the step gets a container of its own, and there "${jobCache.name}" is a new, empty cache per task, not the node's cache the other steps of this exclusive job share. Mount the step's volumes on the job, or keep what the steps share on a plain volume.`,
         path: [...entry.path, 'steps', index, 'volumes'],
         anchor: 'key',

@@ -51,7 +51,9 @@ export class WorkflowSource {
     let split = options.split === false ? noSplit(text) : previous ? splitEdited(previous.text, previous.split, text, options.change) : splitWorkflow(text);
     const reuse = reuser(previous?.parts ?? [], 1);
     let parts = split.chunks.map((c) => reuse(c.text));
-    if (parts.some((p) => p.foreignAlias)) {
+    // A chunk that is not one `name: ...` pair (a key line without its colon, `  name"`) is read by the
+    // whole document as part of the block, where it is a syntax error: the whole text decides.
+    if (parts.some((p) => p.foreignAlias || !isOneKeyMapping(p.value))) {
       split = noSplit(text);
       parts = [];
     }
@@ -273,4 +275,8 @@ function lineStarts(text: string): number[] {
 function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value);
   return undefined;
+}
+
+function isOneKeyMapping(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1;
 }

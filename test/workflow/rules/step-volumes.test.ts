@@ -13,7 +13,7 @@ volumes:
 jobs:
 `;
 
-describe('rules: volumes of one step (SF023 SF031 SF051, and the volume rules)', () => {
+describe('rules: volumes of one step (SF023 SF031 SF057, and the volume rules)', () => {
   it("accepts the guide's form: a job without volumes, the data on the workers' step", () => {
     const text = HEAD + yaml`
       j:
@@ -22,7 +22,7 @@ describe('rules: volumes of one step (SF023 SF031 SF051, and the volume rules)',
           - { name: manager, image: "docker:workflow_manager:latest", background: true, command: man.sh }
           - { name: workers, volumes: [data], workdir: /data/in, command: worker.sh }
     `.replace(/^/gm, '  ');
-    for (const code of ['SF023', 'SF031', 'SF051', 'SF043', 'SF002']) assertNone(text, code);
+    for (const code of ['SF023', 'SF031', 'SF057', 'SF043', 'SF002']) assertNone(text, code);
   });
 
   it('SF031: an unknown volume on a step, at its name, with the closest one as a fix', () => {
@@ -46,17 +46,17 @@ describe('rules: volumes of one step (SF023 SF031 SF051, and the volume rules)',
     assert.match(only(text, 'SF023').message, /"data", which the job already mounts for every step/);
   });
 
-  it('SF051: a perNodeCache of its own on a step is refused, with the reason', () => {
+  it('SF057: a perNodeCache of its own on a step is refused, with the reason', () => {
     const text = HEAD + '  j:\n    image: "docker:a:1"\n    exclusive: true\n    steps:\n      - { name: w, volumes: [cache], command: x }\n';
-    assertAt(text, 'SF051', '15:30');
-    assert.match(only(text, 'SF051').message, /every shifter process of the step \(each task\) makes its own cache.*Mount "cache" on the job/);
+    assertAt(text, 'SF057', '15:30');
+    assert.match(only(text, 'SF057').message, /every shifter process of the step \(each task\) makes its own cache.*Mount "cache" on the job/);
   });
 
-  it("SF051: step volumes in an exclusive job with a job perNodeCache would lose the node's cache", () => {
+  it("SF057: step volumes in an exclusive job with a job perNodeCache would lose the node's cache", () => {
     const text = HEAD + '  j:\n    image: "docker:a:1"\n    exclusive: true\n    volumes: [cache]\n    steps:\n      - { name: a, command: x }\n      - { name: w, volumes: [data], command: y }\n';
-    assertAt(text, 'SF051', '17:20');
-    assert.match(only(text, 'SF051').message, /"cache" is a new, empty cache per task/);
-    assertNone(text.replace('    exclusive: true\n', ''), 'SF051');
+    assertAt(text, 'SF057', '17:20');
+    assert.match(only(text, 'SF057').message, /"cache" is a new, empty cache per task/);
+    assertNone(text.replace('    exclusive: true\n', ''), 'SF057');
   });
 
   it('SF043: a step workdir under its own volume is writable; another step does not see it', () => {
