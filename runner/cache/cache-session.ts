@@ -40,8 +40,8 @@ export interface CacheSessionOptions {
   jobs: readonly CacheJob[];
   /** The task's script as task-script.ts renders it. */
   script: (job: CacheJob, index: number | undefined) => string;
-  /** Image reference -> pinned id, from the READY lookup. */
-  imageIds: ReadonlyMap<string, string>;
+  /** Image reference -> pinned id, from the READY lookup (or given to decideAll, once images are ready). */
+  imageIds?: ReadonlyMap<string, string>;
   /** `run --fresh`: nothing is taken from the cache (new entries are still written). */
   fresh?: boolean;
   warn?: (text: string) => void;
@@ -62,9 +62,12 @@ export class CacheSession {
   private readonly keys = new Map<string, string>();
   private readonly decisions = new Map<string, TaskDecision[]>();
   private readonly scriptDigests = new Map<string, string>();
+  private readonly hits = new Map<string, CacheEntry>();
+  private imageIds: ReadonlyMap<string, string>;
 
   constructor(private readonly o: CacheSessionOptions) {
     this.jobs = new Map(o.jobs.map((j) => [j.key, j]));
+    this.imageIds = o.imageIds ?? new Map();
     for (const j of o.jobs) for (const f of j.files ?? []) for (const s of f.outputs) for (const p of s.paths) this.produced.add(p);
   }
 
@@ -101,7 +104,8 @@ export class CacheSession {
   }
 
   /** Every task of the plan, in the plan's order (every job after the jobs it needs). */
-  decideAll(): Map<string, TaskDecision[]> {
+  decideAll(imageIds?: ReadonlyMap<string, string>): Map<string, TaskDecision[]> {
+    if (imageIds) this.imageIds = imageIds;
     this.o.memory.refresh();
     for (const job of this.o.jobs) {
       const list: TaskDecision[] = [];
@@ -129,7 +133,10 @@ export class CacheSession {
     const decision = hit
       ? decide({ cacheOn: true, key, parts, hit, outputsNow: Object.fromEntries(Object.entries(hit.outputs).map(([n, files]) => [n, files.map((f) => this.o.memory.digest(f.path))])) })
       : decide({ cacheOn: true, key, parts, latest: this.o.store.latest(t.job.key, t.matrix) });
-    if (decision.cached) this.keys.set(this.id(t.job.key, t.index), key);
+    if (decision.cached) {
+      this.keys.set(this.id(t.job.key, t.index), key);
+      this.hits.set(this.id(t.job.key, t.index), hit!);
+    }
     return decision;
   }
 
@@ -149,7 +156,7 @@ export class CacheSession {
     const needs: KeyParts['needs'] = {};
     for (const n of this.neededTasks(t)) needs[n.job.key] = n.indices.map((i) => this.keyOf(n.job, i));
     const images: KeyParts['images'] = {};
-    for (const ref of [...t.job.images].sort()) images[ref] = this.o.imageIds.get(ref) ?? '';
+    for (const ref of [...t.job.images].sort()) images[ref] = this.imageIds.get(ref) ?? '';
     const parts: KeyParts = { script: this.scriptDigest(t), images, inputs, outputs, needs };
     if (t.matrix) parts.matrix = t.matrix;
     return parts;
@@ -207,6 +214,11 @@ export class CacheSession {
       return undefined;
     }
     return entry;
+  }
+
+  /** The entry a cached task was taken from. */
+  entryOf(job: string, index: number | undefined): CacheEntry | undefined {
+    return this.hits.get(this.id(job, index));
   }
 
   /** Saves the digests learnt (once, at the end: one write for the whole run). */

@@ -11,7 +11,7 @@ import { packageRoot } from '../package-root';
 import { parseSlurmTime } from '../plan/slurm-time';
 import type { Executor, Submission, TaskStatus } from '../run/executor';
 import { isFinal, type JobState } from '../run/job-state';
-import { readDirectives } from './directives';
+import { parseArray, readDirectives } from './directives';
 import { defaultScratchRoot } from './scratch';
 
 interface LocalTask {
@@ -80,7 +80,9 @@ export class LocalExecutor implements Executor {
     const d = readDirectives(script);
     const id = String(process.pid * 1000 + this.nextId++);
     const now = new Date().toISOString();
-    const indices = d.array?.indices;
+    // As sbatch does: an --array given with the submission wins over the script's.
+    const array = submission.array !== undefined ? parseArray(submission.array) : d.array;
+    const indices = array?.indices;
     const tasks: LocalTask[] = indices ? indices.map((index) => ({ index, state: 'PENDING', submitTime: now })) : [{ state: 'PENDING', submitTime: now }];
     const env: Record<string, string> = { ...(submission.env ?? {}) };
     if (d.image) env.SHIFTER_IMAGEREQUEST = d.image;
@@ -90,7 +92,7 @@ export class LocalExecutor implements Executor {
     if (d.raw.exclusive !== undefined) env.SF_LOCAL_EXCLUSIVE = '1';
     // As sbatch does: a --time given with the submission wins over the script's.
     const timeSeconds = submission.time !== undefined ? parseSlurmTime(submission.time) : d.timeSeconds;
-    this.jobs.set(id, { id, submission, tasks, maxParallel: d.array?.maxParallel ?? Infinity, timeSeconds, env });
+    this.jobs.set(id, { id, submission, tasks, maxParallel: array?.maxParallel ?? Infinity, timeSeconds, env });
     for (const dep of submission.dependsOn) if (!this.jobs.has(dep)) throw new Error(`sbatch: error: Batch job submission failed: Job dependency problem (unknown job ${dep})`);
     setImmediate(() => this.schedule());
     return id;

@@ -15,6 +15,11 @@ export interface Submission {
   scriptPath: string;
   /** Arguments of the batch script (`sbatch SCRIPT ARGS...`): a group's first job, attempt and log directory. */
   args?: string[];
+  /**
+   * The array tasks to run instead of the script's `#SBATCH --array` (`1,4,7`, `0-3,9%2`): a matrix whose
+   * other elements were taken from the cache. sbatch's --array on the command line overrides the script's.
+   */
+  array?: string;
   /** A time limit instead of the script's `#SBATCH --time` (a group run again from a later job needs less). */
   time?: string;
   /** External ids of the jobs this one waits for (afterok). */

@@ -11,6 +11,7 @@ import type { Plan } from '../plan/types';
 import { jobScriptName } from '../render/submit-script';
 import { event, type RunEvent, type RunStatus } from './events';
 import { SubmissionInterrupted, type Executor, type Submission, type TaskStatus } from './executor';
+import { applyCacheDecisions, arrayList, recordCompleted, restoreCached, type RunCache } from './cached-jobs';
 import { expandGroupRows } from './group-states';
 import { adoptCutGroupSubmissions, groupLogPaths, groupScriptPath, inSubmissionOrder } from './group-submissions';
 import { applyStatuses, dependentsOf, jobState, type TrackedJob } from './job-tracker';
@@ -51,6 +52,8 @@ export interface RunOptions {
   pollMs?: { min: number; max: number };
   /** Resolves when the user asks to stop (Ctrl-C): active jobs are cancelled. */
   cancelled?: Promise<void>;
+  /** The cache across runs (absent: every job runs, nothing is recorded). */
+  cache?: RunCache;
   /** Set by runWorkflow when the journal already holds events (a resumed run). */
   resuming?: boolean;
 }
@@ -60,8 +63,11 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
   const o: RunOptions = { ...options, resuming: past.length > 0 };
   const journal = new Journal(o.dir.journal);
   // State changes are made durable once per poll (applyAndEmit syncs); submissions at once.
+  // The pinned image ids of this run (the READY lookup's), part of every cache key.
+  const imageIds = new Map<string, string>();
   const emit: Emit = Object.assign(
     (e: RunEvent) => {
+      if (e.type === 'image' && e.id) imageIds.set(e.ref, e.id);
       journal.append(e, e.type === 'job-state');
       o.onEvent(e);
     },
@@ -85,11 +91,14 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
     for (const m of unjournaled) emit(event('job-submitted', { job: m.key, attempt: m.attempt, externalId: m.externalId!, cacheKey: m.cacheKey }));
 
     await o.prepareImages(emit);
+    // Decided once the images are READY (their ids are in the keys), before anything is submitted.
+    if (o.cache) applyCacheDecisions(order, o.cache.decideAll(imageIds), o.cache, emit);
 
     // Reattach to what is still alive, then submit everything else in topological order.
     const alive = order.filter((j) => j.externalId && !isFinal(jobState(j)));
     if (alive.length > 0) applyAndEmit(o, jobs, await o.executor.poll(distinctIds(alive)), emit);
     const toSubmit = order.filter((j) => {
+      if (j.cached) return false;
       const state = j.externalId ? jobState(j) : undefined;
       return !(state === 'COMPLETED' && j.tasks.size > 0) && !(state && !isFinal(state));
     });
@@ -107,6 +116,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
     if (o.detach) return 'COMPLETED';
     return await follow(o, jobs, order, emit, interrupt.signal);
   } finally {
+    o.cache?.close();
     journal.close();
   }
 }
@@ -283,6 +293,8 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
     stderrPath: logs.stderr,
     workdir: o.workdir,
   };
+  // A matrix partly taken from the cache: only the other tasks.
+  if (!group && planned[0].array && j.cachedTasks && j.cachedTasks.size > 0) sub.array = arrayList(planned[0].array.size, j.cachedTasks, planned[0].array.maxParallel);
   // The group's script: the first job to run, the attempt (in the log names), where the logs go.
   if (group) sub.args = [String(from), String(attempt), o.dir.logs];
   // Run again from a later job, the group needs only the time of the jobs it still runs.
@@ -313,6 +325,7 @@ function applyAndEmit(o: RunOptions, jobs: Map<string, TrackedJob>, rows: TaskSt
   const changed = applyStatuses(jobs, expandGroupRows(rows, jobs.values(), o.dir.logs));
   for (const { job, status } of changed) {
     emit(event('job-state', { job: job.key, attempt: job.attempt, externalId: status.externalId, arrayIndex: status.arrayIndex, state: status.state, exitCode: status.exitCode, nodes: status.nodes, start: status.startTime, end: status.endTime, elapsedSeconds: status.elapsedSeconds, reason: status.reason }));
+    if (o.cache && status.state === 'COMPLETED') recordCompleted(o.cache, job.key, status.arrayIndex, o.dir.id, emit);
   }
   emit.flush?.();
   return changed.length;
@@ -338,6 +351,8 @@ function restore(jobs: Map<string, TrackedJob>, past: RunEvent[]): TrackedJob[] 
       j.attempt = e.attempt;
       j.externalId = e.externalId;
       j.tasks = new Map();
+    } else if (e.type === 'job-cached') {
+      restoreCached(jobs, e);
     } else if (e.type === 'job-state') {
       const j = jobs.get(e.job);
       if (!j || j.externalId !== e.externalId) continue;
