@@ -1,6 +1,7 @@
 // "Preview sbatch Script": a read-only virtual document beside the workflow, holding exactly what
 // `renderJob` writes for the job, re-rendered while the person types.
 
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { core } from './core';
 import type { WorkflowDocuments } from './documents';
@@ -38,7 +39,7 @@ export function renderPreview(documents: WorkflowDocuments, doc: vscode.TextDocu
     return [`# Cannot render job ${job}: the workflow has ${errors.length} error(s).`, ...errors.map((d) => `#   line ${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code} ${d.message}`), ''].join('\n');
   }
   try {
-    const plan = core.plan().planWorkflow(result.workflow, result.profile);
+    const plan = core.plan().planWorkflow(result.workflow, result.profile, doc.uri.scheme === 'file' ? { workflowDir: path.dirname(doc.uri.fsPath) } : {});
     const planned = plan.jobs.find((j) => j.key === job);
     if (!planned) return `# No job "${job}" in workflow ${plan.workflow}.\n`;
     return core.render().renderJob(planned, plan);

@@ -1,5 +1,5 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { EngineError, engineForProfile } from '../engines';
 import { PlanError, cacheKey, planWorkflow, type Plan, type PlannedJob } from '../plan';
 import { isProfileName, type ProfileName } from '../profiles/profile';
@@ -32,7 +32,7 @@ export function loadPlan(file: string, profile: string | undefined, logDir?: str
   for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
   if (!result.workflow) return { result };
   try {
-    return { result, plan: planWorkflow(result.workflow, result.profile, logDir !== undefined ? { logDir } : {}) };
+    return { result, plan: planWorkflow(result.workflow, result.profile, { workflowDir: dirname(resolve(file)), ...(logDir !== undefined ? { logDir } : {}) }) };
   } catch (err) {
     if (err instanceof PlanError) throw new UserError(`${file}: ${err.message}`, 1);
     throw err;

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { formatDiagnostic } from '../workflow/diagnostic';
 import { validateText } from '../workflow/validate';
@@ -15,7 +16,11 @@ import { LocalExecutor } from '../local/local-executor';
 import { prepareLocalRun } from '../local/prepare-local';
 import { createRunDir, runDirOf, listRuns } from '../run/run-dir';
 import { preflightSubmitHost } from '../run/preflight';
-import { runWorkflow, type RenderedGroup } from '../run/run-workflow';
+import { runWorkflow, scriptPath, type RenderedGroup } from '../run/run-workflow';
+import { groupScriptPath } from '../run/group-submissions';
+import type { RunDir } from '../run/run-dir';
+import type { Plan } from '../plan/types';
+import type { Profile } from '../profiles/profile';
 import { claimRun, releaseRun } from '../run/runner-lock';
 import { makeExecutor, pullShifterImages, scriptEngine } from './executors';
 import { parse } from './args';
@@ -73,7 +78,7 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
   if (!result.workflow) return 1;
 
   const jobs = values.job as string[] | undefined;
-  let plan = planWorkflow(result.workflow, result.profile);
+  let plan = planWorkflow(result.workflow, result.profile, { workflowDir: dirname(resolve(file)) });
   if (jobs && jobs.length > 0) {
     try {
       plan = selectJobs(plan, jobs);
@@ -137,6 +142,9 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
           // preparing every image with it; nothing runs when that fails.
           const local = await prepareLocalRun({ plan, profileEngine: result.profile.engine, runRoot: dir.root, emit });
           executor.useEngine(local.engine, local.env);
+          // Engine none runs commands on the host and mounts no volume: declared files are named by
+          // their host paths there, not the volume targets the scripts were rendered with.
+          if (local.engine === 'none') rewriteScriptsForHost(plan, dir, result.profile);
           return;
         }
         const problems = preflightSubmitHost(plan, base);
@@ -160,4 +168,13 @@ function pollBounds(spec: string | undefined, executor: string): { min: number; 
     return { min, max: max > 0 ? max : min * 10 };
   }
   return executor === 'local' ? { min: 100, max: 1000 } : { min: 1000, max: 15000 };
+}
+
+/** The run's scripts again, naming declared files by their host paths (local engine none). */
+function rewriteScriptsForHost(plan: Plan, dir: RunDir, profile: Profile): void {
+  const uses = (j: Plan['jobs'][number]) => j.files.some((f) => f.inputs.length + f.outputs.length > 0);
+  for (const j of plan.jobs) if (uses(j)) writeFileSync(scriptPath(dir, j.key), renderJob(j, plan, scriptEngine(profile), { filesOnHost: true }), { mode: 0o600 });
+  for (const g of plan.groups) {
+    if (g.members.some((m) => uses(plan.jobs.find((j) => j.key === m)!))) writeFileSync(groupScriptPath(dir, g.name), renderGroup(g, plan, scriptEngine(profile), { filesOnHost: true }), { mode: 0o600 });
+  }
 }

@@ -1,5 +1,6 @@
 // workflow + profile -> plan: jobs in a stable topological order with defaults merged, images and
-// volumes resolved, steps normalized, task counts computed and matrices expanded. Pure: no I/O.
+// volumes resolved, steps normalized, task counts computed, matrices expanded and declared files
+// resolved (their edges joined to `needs`). Pure: no I/O.
 
 import type { Profile } from '../profiles/profile';
 import type { Job, Workflow } from '../workflow/generated/schema-types';
@@ -8,15 +9,26 @@ import { mergeDefaults } from './defaults';
 import { planGroups } from './groups';
 import { distinctImages, resolveImage } from './images';
 import { expandMatrix, matrixRefs } from './matrix';
+import { fileEdges, planFiles, readsOwnOutput } from './files';
 import { PlanError } from './plan-error';
 import { planSteps } from './steps';
 import type { Plan, PlanOptions, PlannedJob, SlurmOptions } from './types';
 import { resolveVolumes } from './volumes';
 
 export function planWorkflow(workflow: Workflow, profile: Profile, options: PlanOptions = {}): Plan {
-  const jobs = workflow.jobs;
-  const order = topologicalOrder(Object.entries(jobs).map(([name, job]) => ({ name, needs: job.needs ?? [] })));
-  const planned = order.map((name) => planJob(workflow, name, jobs[name], profile));
+  const workflowDir = options.workflowDir ?? process.cwd();
+  const inFileOrder = Object.entries(workflow.jobs).map(([name, job]) => planJob(workflow, name, job, profile, workflowDir));
+  // Reading another job's output needs it, as `needs:` does; the order then follows both.
+  const edges = fileEdges(inFileOrder);
+  for (const j of inFileOrder) {
+    const own = readsOwnOutput(j);
+    if (own !== undefined) throw new PlanError(`job ${j.key} reads its own output ${own}`);
+    const e = edges.get(j.key)!;
+    j.needs = [...j.needs, ...e.needs];
+    j.taskNeeds = e.taskNeeds;
+  }
+  const byKey = new Map(inFileOrder.map((j) => [j.key, j]));
+  const planned = topologicalOrder(inFileOrder.map((j) => ({ name: j.key, needs: j.needs }))).map((k) => byKey.get(k)!);
   const plan: Plan = {
     workflow: workflow.name,
     profile,
@@ -28,7 +40,7 @@ export function planWorkflow(workflow: Workflow, profile: Profile, options: Plan
   return plan;
 }
 
-export function planJob(workflow: Workflow, name: string, job: Job, profile: Profile): PlannedJob {
+export function planJob(workflow: Workflow, name: string, job: Job, profile: Profile, workflowDir: string = process.cwd()): PlannedJob {
   if (job.command !== undefined && job.steps !== undefined) throw new PlanError(`job ${name} has both command and steps`);
   if (job.command === undefined && job.steps === undefined) throw new PlanError(`job ${name} has neither command nor steps`);
   const settings = mergeDefaults(workflow, job);
@@ -59,11 +71,15 @@ export function planJob(workflow: Workflow, name: string, job: Job, profile: Pro
     volumes,
     steps: s.steps,
     inputs: volumes.filter((v) => v.readOnly && !v.perNodeCache).map((v) => v.source),
+    taskNeeds: [],
+    files: [],
+    cache: job.cache !== false && Object.keys(job.outputs ?? {}).length > 0,
   };
   if (job.description !== undefined) out.description = job.description;
   if (job.group !== undefined) out.group = job.group;
   if (settings.retry) out.retry = settings.retry;
   if (job.matrix) out.array = expandMatrix(job.matrix, job.maxParallel);
+  out.files = planFiles(name, job, out.array, workflowDir);
   checkMatrixRefs(out);
   return out;
 }

@@ -29,6 +29,28 @@ export interface PlannedVolume {
   perNodeCache?: NonNullable<Volume['perNodeCache']>;
 }
 
+/** One declared name of `inputs:`/`outputs:`: its absolute host paths (matrix values substituted; an input may be a glob pattern). */
+export interface PlannedFileSet {
+  name: string;
+  paths: string[];
+}
+
+/** The declared files of one array task (or of the job, when it has no matrix). */
+export interface PlannedFiles {
+  inputs: PlannedFileSet[];
+  outputs: PlannedFileSet[];
+}
+
+/**
+ * How a job waits for a matrix job whose outputs it reads, when not for all of it: `corresponding`
+ * (both matrices of one size, element i reads only element i: Slurm's `aftercorr`), or the array
+ * tasks it reads (`afterok:ID_T` each; for a job without a matrix).
+ */
+export interface TaskNeed {
+  job: string;
+  scope: 'corresponding' | number[];
+}
+
 export type MpiPlugin = 'pmi2' | 'pmix';
 
 /** One command run in the job's allocation: an `srun` (or, serial on a shared qos, a bare `shifter`). */
@@ -91,8 +113,16 @@ export interface PlannedJob {
   /** Slurm job name: `<workflow>.<job>`. */
   slurmName: string;
   description?: string;
-  /** Keys of the jobs this one waits for (`afterok`). */
+  /**
+   * Keys of the jobs this one waits for (`afterok`): those of `needs:`, then those whose outputs it
+   * reads (plan/files.ts), in order of first mention.
+   */
   needs: string[];
+  /**
+   * Jobs of `needs` waited for less than whole (only through files; absent here = all of it).
+   * `afterok:ID_T` per listed task, or `aftercorr:ID` for `corresponding`.
+   */
+  taskNeeds: TaskNeed[];
   /** The job's image (`#SBATCH --image`): its own, the defaults', or its first step's. */
   image: PlannedImage;
   /** Every distinct image reference the job uses (the job's first). */
@@ -107,8 +137,15 @@ export interface PlannedJob {
   /** Present for a matrix job. */
   array?: JobArray;
   retry?: RetryPolicy;
-  /** Declared inputs (today: the sources of read-only volumes); part of the cache key. */
+  /**
+   * Sources of the job's read-only volumes (not per-node caches); part of the resume key
+   * (cache-key.ts). Not the declared `inputs:` of the file: those are `files[i].inputs`.
+   */
   inputs: string[];
+  /** `files[i]` for array task i; exactly one entry for a job without a matrix. */
+  files: PlannedFiles[];
+  /** False when the file says `cache: false` or the job declares no output (nothing could prove it ran). */
+  cache: boolean;
   /** The group whose allocation this job runs in, one after the other jobs of the group. */
   group?: string;
 }
@@ -139,4 +176,9 @@ export interface Plan {
 export interface PlanOptions {
   /** Directory for `#SBATCH --output/--error`; absolute, or relative to where sbatch runs. */
   logDir?: string;
+  /**
+   * The workflow file's directory: relative `inputs:`/`outputs:` paths are resolved against it.
+   * Absent, the current directory (as for a file given by a bare name).
+   */
+  workflowDir?: string;
 }

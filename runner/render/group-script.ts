@@ -36,7 +36,7 @@ sf_end() {
 }`;
 
 /** The sbatch script of a group; every job must ask for the same allocation (only time may differ). */
-export function renderGroup(group: PlannedGroup, plan: Plan, engine: ContainerEngine = engineForProfile(plan.profile)): string {
+export function renderGroup(group: PlannedGroup, plan: Plan, engine: ContainerEngine = engineForProfile(plan.profile), options: { filesOnHost?: boolean } = {}): string {
   try {
     const jobs = group.members.map((key) => {
       const job = plan.jobs.find((j) => j.key === key);
@@ -54,7 +54,7 @@ export function renderGroup(group: PlannedGroup, plan: Plan, engine: ContainerEn
       lines.push(`  sf_begin ${quote(job.key)}`);
       // A subshell: the job's own `exit` (a failed step) ends the job, not the group's script.
       lines.push('  (');
-      lines.push(...body(job, engine));
+      lines.push(...body(job, engine, { siteFileSystems: plan.profile.siteFileSystems, onHost: options.filesOnHost === true }));
       lines.push(`  ) >${log('out')} 2>${log('err')}`);
       lines.push(`  sf_end ${quote(job.key)} $?`);
       lines.push('fi', '');

@@ -27,18 +27,29 @@
 
 import { engineForProfile } from '../engines';
 import { EngineError, type ContainerEngine, type Word } from '../engines/engine';
-import { MATRIX_REF, matrixText, substituteMatrix } from '../plan/matrix';
+import { PLACEHOLDER, placeholderValue, substitutePlaceholders } from '../plan/file-refs';
+import { pathForJob } from '../plan/job-view';
 import { PlanError } from '../plan/plan-error';
-import type { Plan, PlannedJob, PlannedStep, Scalar } from '../plan/types';
+import type { Plan, PlannedFiles, PlannedJob, PlannedStep, Scalar } from '../plan/types';
 import { RenderError } from './render-error';
 import { QuoteError, isCompoundCommand, quote, quoteOption, sbatchLine, substituteInShell } from './shell-quote';
 
 const INDENT = '  ';
 
+/**
+ * How commands name declared files: as the image sees them (through the job's volumes), or as the
+ * host does (the local engine `none` runs commands on the host and mounts no volume).
+ */
+export interface FileView {
+  siteFileSystems: readonly string[];
+  onHost: boolean;
+}
+
 /** The sbatch script of one job; `engine` defaults to the plan's profile's (shifter). */
-export function renderJob(job: PlannedJob, plan: Plan, engine: ContainerEngine = engineForProfile(plan.profile)): string {
+export function renderJob(job: PlannedJob, plan: Plan, engine: ContainerEngine = engineForProfile(plan.profile), options: { filesOnHost?: boolean } = {}): string {
   try {
-    return [...directives(job, plan, engine), '', ...header(job, plan), ...body(job, engine)].join('\n') + '\n';
+    const view: FileView = { siteFileSystems: plan.profile.siteFileSystems, onHost: options.filesOnHost === true };
+    return [...directives(job, plan, engine), '', ...header(job, plan), ...body(job, engine, view)].join('\n') + '\n';
   } catch (err) {
     if (err instanceof QuoteError || err instanceof PlanError || err instanceof EngineError || err instanceof RenderError) throw new RenderError(`job ${job.key}: ${err.message}`);
     throw err;
@@ -116,13 +127,13 @@ sf_wait() {
 }
 `;
 
-export function body(job: PlannedJob, engine: ContainerEngine): string[] {
+export function body(job: PlannedJob, engine: ContainerEngine, view: FileView = { siteFileSystems: ['/'], onHost: false }): string[] {
   const checked = job.steps.length > 1 || job.steps.some((s) => s.background);
   const lines: string[] = [];
   if (checked) lines.push(...HELPERS.split('\n'));
   for (const step of job.steps) {
     if (checked) lines.push(`# step ${step.name}${step.background ? ' (background)' : ''}`);
-    lines.push(...stepLines(job, step, engine));
+    lines.push(...stepLines(job, step, engine, view));
     if (checked) lines.push(step.background ? `sf_started ${quote(step.name)} $!` : `sf_check ${quote(step.name)} $?`, '');
   }
   if (checked) lines.push('sf_wait');
@@ -130,10 +141,11 @@ export function body(job: PlannedJob, engine: ContainerEngine): string[] {
 }
 
 /** The step's line(s): once, or in a `case` over the array index when they depend on the matrix. */
-function stepLines(job: PlannedJob, step: PlannedStep, engine: ContainerEngine): string[] {
+function stepLines(job: PlannedJob, step: PlannedStep, engine: ContainerEngine, view: FileView): string[] {
   const array = job.array;
-  if (!array) return launchText(job, step, engine, undefined).split('\n');
-  const texts = array.values.map((values) => launchText(job, step, engine, values));
+  const seen = (host: string) => pathForJob(host, job.volumes, view.siteFileSystems, view.onHost);
+  if (!array) return launchText(job, step, engine, undefined, job.files[0], seen).split('\n');
+  const texts = array.values.map((values, i) => launchText(job, step, engine, values, job.files[i], seen));
   if (texts.every((t) => t === texts[0])) return texts[0].split('\n');
   const lines = ['case "${SLURM_ARRAY_TASK_ID:-}" in'];
   texts.forEach((text, index) => {
@@ -152,7 +164,7 @@ function stepLines(job: PlannedJob, step: PlannedStep, engine: ContainerEngine):
 }
 
 /** `[srun ...] <engine words> COMMAND [&]` for one step and (matrix job) one array index. */
-function launchText(job: PlannedJob, step: PlannedStep, engine: ContainerEngine, values: Record<string, Scalar> | undefined): string {
+function launchText(job: PlannedJob, step: PlannedStep, engine: ContainerEngine, values: Record<string, Scalar> | undefined, files: PlannedFiles | undefined, seen: (host: string) => string): string {
   const words: Word[] = [];
   if (step.launch === 'srun') {
     words.push('srun', '-N', String(step.nodes), '-n', String(step.tasks));
@@ -160,25 +172,23 @@ function launchText(job: PlannedJob, step: PlannedStep, engine: ContainerEngine,
     if (step.mpi !== undefined) words.push(`--mpi=${step.mpi}`);
     if (step.background) words.push('--overlap');
   }
-  const env = step.env.map(([name, value]): [string, string] => [name, substituteMatrix(value, values)]);
-  const workdir = step.workdir !== undefined ? substituteMatrix(step.workdir, values) : undefined;
+  const env = step.env.map(([name, value]): [string, string] => [name, substitutePlaceholders(value, values, files, seen)]);
+  const workdir = step.workdir !== undefined ? substitutePlaceholders(step.workdir, values, files, seen) : undefined;
   words.push(...engine.commandPrefix({ job, step, env, workdir }));
-  const command = commandText(step, values);
+  const command = commandText(step, values, files, seen);
   const line = `${words.map(renderWord).join(' ')} ${command}`;
   if (!step.background) return line;
   // A compound command (`a; b`, `a && b`, a comment, several lines) must go to the background whole.
   return isCompoundCommand(command) ? `{ ${line}\n} &` : `${line} &`;
 }
 
-function commandText(step: PlannedStep, values: Record<string, Scalar> | undefined): string {
+function commandText(step: PlannedStep, values: Record<string, Scalar> | undefined, files: PlannedFiles | undefined, seen: (host: string) => string): string {
   const command = step.command.replace(/\s+$/, '');
   if (command === '') throw new RenderError(`step ${step.name} has an empty command`);
   const trailing = /\\+$/.exec(command)?.[0].length ?? 0;
   if (trailing % 2 === 1) throw new RenderError(`the command of step ${step.name} ends with a line continuation (\\)`);
-  return substituteInShell(command, MATRIX_REF, (m) => {
-    if (!values || !Object.prototype.hasOwnProperty.call(values, m[1])) throw new RenderError(`${m[0]} names no matrix key of this job`);
-    return matrixText(values[m[1]]);
-  });
+  // `${{ matrix.X }}`, `${{ inputs.X }}`, `${{ outputs.X }}` in one pass (plan/file-refs.ts).
+  return substituteInShell(command, PLACEHOLDER, (m) => placeholderValue(m[1], m[2], values, files, seen));
 }
 
 function renderWord(w: Word): string {

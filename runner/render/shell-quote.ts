@@ -204,9 +204,11 @@ export class SubstitutionError extends QuoteError {
 
 /**
  * Replaces every match of `pattern` (a global RegExp) in the shell text `command` by the value
- * `valueFor(match)` returns, quoted for the context the match sits in (see above).
+ * `valueFor(match)` returns, quoted for the context the match sits in (see above). Several values (the
+ * paths of `${{ inputs.X }}`) are one quoted word each where the match is unquoted; inside "..." or
+ * '...' they are joined by spaces into the text of the user's one word, as a single value would be.
  */
-export function substituteInShell(command: string, pattern: RegExp, valueFor: (match: RegExpMatchArray) => string): string {
+export function substituteInShell(command: string, pattern: RegExp, valueFor: (match: RegExpMatchArray) => string | readonly string[]): string {
   const matches = [...command.matchAll(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g'))];
   if (matches.length === 0) return command;
   const lengths = new Map(matches.map((m) => [m.index as number, m[0].length]));
@@ -221,13 +223,13 @@ export function substituteInShell(command: string, pattern: RegExp, valueFor: (m
     switch (contexts[k]) {
       case 'unquoted':
       case 'comment':
-        text = quote(value, what);
+        text = words(value).map((v) => quote(v, what)).join(' ');
         break;
       case 'double':
-        text = escapeInDoubleQuotes(value, what);
+        text = escapeInDoubleQuotes(words(value).join(' '), what);
         break;
       case 'single':
-        text = `'${quote(value, what)}'`;
+        text = `'${quote(words(value).join(' '), what)}'`;
         break;
       default:
         throw new SubstitutionError(`${m[0]} sits where shifterflow cannot tell how to quote it (inside backticks, \${...}, $'...' or after a heredoc); move it to a plain word or "..." of the command`);
@@ -246,4 +248,9 @@ export function substituteInShell(command: string, pattern: RegExp, valueFor: (m
 export function isCompoundCommand(command: string): boolean {
   const at = [...command.matchAll(/[\n;&|#]/g)].map((m) => m.index as number);
   return shellContexts(command, at, () => 1).some((c) => c !== 'single' && c !== 'double');
+}
+
+/** A value of substituteInShell: one word, or several (a list of paths: one quoted word each, space-separated). */
+function words(value: string | readonly string[]): readonly string[] {
+  return typeof value === 'string' ? [value] : value;
 }

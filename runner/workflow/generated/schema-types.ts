@@ -236,6 +236,28 @@ export interface Job {
    */
   steps?: [Step, ...Step[]];
   /**
+   * Files this job reads, by name: a host path or a list of them, absolute or relative to the workflow file's directory; `${{ matrix.NAME }}` is allowed in them. An input that another job declares as an output makes this job wait for that job (as `needs:` does; a matrix element waits only for the element that writes it). An input no job writes must exist when the run starts. A glob pattern (`*`, `?`, `[...]`) is allowed only for files that exist before the run. Use it in `command` as `${{ inputs.NAME }}`: the path as the job sees it (inside the image, through its volumes), one quoted shell word per path.
+   */
+  inputs?: {
+    /**
+     * A host path, or a non-empty list of them: absolute, or relative to the workflow file's directory.
+     */
+    [k: string]: string | [string, ...string[]];
+  };
+  /**
+   * Files this job writes, by name: a host path or a list of them, absolute or relative to the workflow file's directory; `${{ matrix.NAME }}` is allowed in them (no glob patterns). After the job ends COMPLETED each one must exist, or the job is FAILED and its dependents do not run. Two jobs (or matrix elements) may not write the same path. Outputs must be writable in the job's image: under a volume that is not readOnly, or on a site file system. Use it in `command` as `${{ outputs.NAME }}`.
+   */
+  outputs?: {
+    /**
+     * A host path, or a non-empty list of them: absolute, or relative to the workflow file's directory.
+     */
+    [k: string]: string | [string, ...string[]];
+  };
+  /**
+   * Whether a later run may take this job from the cache instead of running it again (when its script, image, inputs and the jobs it needs are unchanged and its outputs are still there). A job without `outputs:` is never taken from the cache. `false` always runs it.
+   */
+  cache?: boolean;
+  /**
    * Names of volumes from the top-level `volumes:` to mount in this job. All of them go into one `#SBATCH --volume` directive.
    */
   volumes?: string[];
