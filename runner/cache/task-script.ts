@@ -19,7 +19,11 @@ export function taskScript(job: PlannedJob, plan: Plan, engine: ContainerEngine,
     description: undefined,
     slurm: { ...job.slurm, qos: undefined, account: undefined, partition: undefined, time: undefined },
   };
-  if (job.array && index !== undefined) copy.array = { ...job.array, values: [job.array.values[index]], size: 1, maxParallel: undefined };
+  // The task alone: its matrix values and its declared files (`${{ inputs.X }}` of element i).
+  if (job.array && index !== undefined) {
+    copy.array = { ...job.array, values: [job.array.values[index]], size: 1, maxParallel: undefined };
+    copy.files = [job.files[index]];
+  }
   const text = renderJob(copy, { ...plan, logDir: undefined }, engine);
   return text.replace(/^#SBATCH --array=.*\n/m, '');
 }
