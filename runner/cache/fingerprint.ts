@@ -35,8 +35,8 @@ export const RACY_WINDOW_NS = 2_000_000_000n;
 
 export const MISSING = 'missing';
 
-/** size, mtime ns, ctime ns, inode, device: equal tuples mean the remembered digest still holds. */
-type Stamp = [string, string, string, string, string];
+/** `size:mtimeNs:ctimeNs:inode:device`: equal stamps mean the remembered digest still holds (one string: one comparison, one conversion per stat). */
+type Stamp = string;
 
 interface Remembered {
   stamp: Stamp;
@@ -44,11 +44,11 @@ interface Remembered {
 }
 
 function stampOf(s: BigIntStats): Stamp {
-  return [String(s.size), String(s.mtimeNs), String(s.ctimeNs), String(s.ino), String(s.dev)];
+  return `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}:${s.dev}`;
 }
 
 function sameStamp(a: Stamp, b: Stamp): boolean {
-  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3] && a[4] === b[4];
+  return a === b;
 }
 
 const CHUNK = 1 << 20;
@@ -101,9 +101,10 @@ export class DigestMemory {
     }
     try {
       const data = JSON.parse(text) as { version?: number; paths?: Record<string, unknown> };
-      if (data.version !== 1 || typeof data.paths !== 'object' || data.paths === null) throw new Error('not a digest file of this version');
-      for (const [path, v] of Object.entries(data.paths)) {
-        if (Array.isArray(v) && v.length === 6 && v.every((x) => typeof x === 'string')) into.set(path, { stamp: v.slice(0, 5) as Stamp, digest: v[5] as string });
+      if (data.version !== 2 || typeof data.paths !== 'object' || data.paths === null) throw new Error('not a digest file of this version');
+      for (const path in data.paths) {
+        const v = data.paths[path];
+        if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string') into.set(path, { stamp: v[0], digest: v[1] });
       }
     } catch (e) {
       this.warn(`cache: ignoring ${file} (${(e as Error).message}); inputs are read again`);
@@ -193,8 +194,8 @@ export class DigestMemory {
     this.load(this.file, merged);
     for (const [p, r] of this.changed) merged.set(p, r);
     const paths: Record<string, string[]> = {};
-    for (const [p, r] of merged) paths[p] = [...r.stamp, r.digest];
-    writeFileAtomic(this.file, JSON.stringify({ version: 1, paths }));
+    for (const [p, r] of merged) paths[p] = [r.stamp, r.digest];
+    writeFileAtomic(this.file, JSON.stringify({ version: 2, paths }));
     for (const [p, r] of this.changed) this.known.set(p, r);
     this.changed.clear();
   }

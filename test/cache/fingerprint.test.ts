@@ -88,7 +88,7 @@ describe('cache fingerprints: content digests remembered by stamps', () => {
 
   it('a missing path is MISSING; a damaged memory file is ignored with a warning', () => {
     const store = join(dir, 'digests.json');
-    writeFileSync(store, '{"version":1,"paths":{"/x":["1","2"');
+    writeFileSync(store, '{"version":2,"paths":{"/x":["1","2"');
     const warnings: string[] = [];
     const m = new DigestMemory(store, (w) => warnings.push(w), later);
     assert.equal(m.digest(join(dir, 'nope')), MISSING);
