@@ -83,7 +83,8 @@ export class CacheStore {
   list(): StoredEntry[] {
     const out: StoredEntry[] = [];
     for (const file of this.files()) {
-      if (file.endsWith('/' + LATEST)) continue;
+      const name = file.slice(file.lastIndexOf('/') + 1);
+      if (name === LATEST || isTempName(name)) continue;
       const entry = this.read(file);
       if (entry) out.push({ file, entry, bytes: statSync(file).size });
     }
