@@ -16,6 +16,8 @@ import { LocalExecutor } from '../local/local-executor';
 import { prepareLocalRun } from '../local/prepare-local';
 import { createRunDir, runDirOf, listRuns } from '../run/run-dir';
 import { preflightSubmitHost } from '../run/preflight';
+import { missingInputs } from '../run/missing-inputs';
+import { withInputGlobsExpanded } from '../run/glob-paths';
 import { runWorkflow, scriptPath, type RenderedGroup } from '../run/run-workflow';
 import { groupScriptPath } from '../run/group-submissions';
 import type { RunDir } from '../run/run-dir';
@@ -87,6 +89,13 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
       throw e;
     }
   }
+  // Before the run directory exists and anything is pulled: inputs nobody writes must be there.
+  const missing = missingInputs(plan, result.source.value, dirname(resolve(file)));
+  if (missing.length > 0) {
+    for (const f of missing) process.stderr.write(formatDiagnostic({ code: f.code, severity: 'error', message: f.message, file, range: result.source.locate(f.path, 'value'), path: f.path }) + '\n');
+    throw new UserError('nothing was pulled or submitted', 1);
+  }
+  plan = withInputGlobsExpanded(plan);
   let rendered: { key: string; script: string; cacheKey: string }[];
   let groups: RenderedGroup[];
   try {

@@ -93,7 +93,7 @@ export class LocalExecutor implements Executor {
     // As sbatch does: a --time given with the submission wins over the script's.
     const timeSeconds = submission.time !== undefined ? parseSlurmTime(submission.time) : d.timeSeconds;
     this.jobs.set(id, { id, submission, tasks, maxParallel: array?.maxParallel ?? Infinity, timeSeconds, env });
-    for (const dep of submission.dependsOn) if (!this.jobs.has(dep)) throw new Error(`sbatch: error: Batch job submission failed: Job dependency problem (unknown job ${dep})`);
+    for (const dep of [...submission.dependsOn, ...(submission.dependsOnCorresponding ?? [])]) if (!this.jobs.has(dep.split('_')[0])) throw new Error(`sbatch: error: Batch job submission failed: Job dependency problem (unknown job ${dep})`);
     setImmediate(() => this.schedule());
     return id;
   }
@@ -171,13 +171,22 @@ export class LocalExecutor implements Executor {
   private schedule(): void {
     if (this.closed) return;
     for (const job of this.jobs.values()) {
-      const deps = job.submission.dependsOn.map((d) => this.jobs.get(d)!);
-      const depStates = deps.flatMap((d) => d.tasks.map((t) => t.state));
-      const broken = depStates.some((s) => isFinal(s) && s !== 'COMPLETED');
-      const ready = depStates.every((s) => s === 'COMPLETED');
+      // afterok on `ID` (every task) or `ID_T` (that task), as Slurm reads them.
+      const depStates = job.submission.dependsOn.flatMap((d) => {
+        const [id, task] = d.split('_');
+        const tasks = this.jobs.get(id)!.tasks;
+        return (task === undefined ? tasks : tasks.filter((t) => t.index === Number(task))).map((t) => t.state);
+      });
+      const allBroken = depStates.some((s) => isFinal(s) && s !== 'COMPLETED');
+      const allReady = depStates.every((s) => s === 'COMPLETED');
+      const corresponding = (job.submission.dependsOnCorresponding ?? []).map((d) => this.jobs.get(d)!);
       let active = job.tasks.filter((t) => t.state === 'RUNNING').length;
       for (const t of job.tasks) {
         if (t.state !== 'PENDING') continue;
+        // aftercorr: task i after task i of each listed array (a task it lacks is no wait).
+        const mine = corresponding.flatMap((d) => d.tasks.filter((u) => u.index === t.index).map((u) => u.state));
+        const broken = allBroken || mine.some((s) => isFinal(s) && s !== 'COMPLETED');
+        const ready = allReady && mine.every((s) => s === 'COMPLETED');
         if (broken) {
           t.state = 'CANCELLED';
           t.exitCode = 0; // as Slurm reports a job cancelled before it ran: 0:0

@@ -31,6 +31,7 @@ import { PLACEHOLDER, placeholderValue, substitutePlaceholders } from '../plan/f
 import { pathForJob } from '../plan/job-view';
 import { PlanError } from '../plan/plan-error';
 import type { Plan, PlannedFiles, PlannedJob, PlannedStep, Scalar } from '../plan/types';
+import { outputCheckLines } from './output-lines';
 import { RenderError } from './render-error';
 import { QuoteError, isCompoundCommand, quote, quoteOption, sbatchLine, substituteInShell } from './shell-quote';
 
@@ -137,6 +138,7 @@ export function body(job: PlannedJob, engine: ContainerEngine, view: FileView = 
     if (checked) lines.push(step.background ? `sf_started ${quote(step.name)} $!` : `sf_check ${quote(step.name)} $?`, '');
   }
   if (checked) lines.push('sf_wait');
+  lines.push(...outputCheckLines(job));
   return lines;
 }
 

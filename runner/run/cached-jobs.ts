@@ -81,9 +81,20 @@ export function arrayList(size: number, cached: ReadonlySet<number>, maxParallel
   return parts.join(',') + (maxParallel !== undefined ? `%${maxParallel}` : '');
 }
 
-/** After a task completed: its entry written, and its provenance journaled. */
-export function recordCompleted(cache: RunCache, job: string, index: number | undefined, runId: string, emit: (e: RunEvent) => void): void {
-  const entry = cache.record(job, index, runId);
-  if (!entry) return;
-  emit(event('job-recorded', { job, ...(index !== undefined ? { arrayIndex: index } : {}), key: entry.key, ...provenance(entry) }));
+/**
+ * Each task that completed and passed the output check (output-check.ts) is recorded once per
+ * attempt: its entry written, its provenance journaled. A task whose outputs were missing never is.
+ */
+export function recordChecked(cache: RunCache, active: readonly TrackedJob[], runId: string, emit: (e: RunEvent) => void): void {
+  for (const j of active) {
+    for (const [index, task] of j.tasks) {
+      if (task.state !== 'COMPLETED' || task.externalId !== j.externalId || !j.outputsChecked?.has(index) || j.outputsMissing?.has(index)) continue;
+      const once = `${j.attempt}:${index}`;
+      if ((j.recorded ??= new Set()).has(once)) continue;
+      j.recorded.add(once);
+      const at = index < 0 ? undefined : index;
+      const entry = cache.record(j.key, at, runId);
+      if (entry) emit(event('job-recorded', { job: j.key, ...(at !== undefined ? { arrayIndex: at } : {}), key: entry.key, ...provenance(entry) }));
+    }
+  }
 }

@@ -22,8 +22,10 @@ export interface Submission {
   array?: string;
   /** A time limit instead of the script's `#SBATCH --time` (a group run again from a later job needs less). */
   time?: string;
-  /** External ids of the jobs this one waits for (afterok). */
+  /** External ids of the jobs this one waits for (afterok): `ID`, or `ID_T` for one task of an array. */
   dependsOn: string[];
+  /** Arrays whose task i this array's task i waits for (Slurm's `aftercorr`; plan TaskNeed `corresponding`). */
+  dependsOnCorresponding?: string[];
   /** Where the job's stdout/stderr go; `%a` is the array index where there is one. */
   stdoutPath: string;
   stderrPath: string;

@@ -23,8 +23,14 @@ export interface TrackedJob {
   cached?: boolean;
   /** Array tasks taken from the cache: the submission runs only the others. */
   cachedTasks?: Set<number>;
+  /** `attempt:task` pairs whose cache entry was written (cached-jobs.ts recordChecked). */
+  recorded?: Set<string>;
   /** The group it runs in: it shares the group's Slurm job (externalId) with the group's other jobs. */
   group?: string;
+  /** Tasks (-1 for a plain job) of this attempt whose declared outputs were looked for after COMPLETED. */
+  outputsChecked?: Set<number>;
+  /** Those found missing -> why: the run holds them FAILED whatever the executor says (output-check.ts). */
+  outputsMissing?: Map<number, string>;
 }
 
 /** A status row, for the job named by `job` when several jobs share the external id (a group). */

@@ -11,7 +11,7 @@ import type { Plan } from '../plan/types';
 import { jobScriptName } from '../render/submit-script';
 import { event, type RunEvent, type RunStatus } from './events';
 import { SubmissionInterrupted, type Executor, type Submission, type TaskStatus } from './executor';
-import { applyCacheDecisions, arrayList, recordCompleted, restoreCached, type RunCache } from './cached-jobs';
+import { applyCacheDecisions, arrayList, recordChecked, restoreCached, type RunCache } from './cached-jobs';
 import { expandGroupRows } from './group-states';
 import { adoptCutGroupSubmissions, groupLogPaths, groupScriptPath, inSubmissionOrder } from './group-submissions';
 import { applyStatuses, dependentsOf, jobState, type TrackedJob } from './job-tracker';
@@ -21,6 +21,7 @@ import type { RunDir } from './run-dir';
 import { renderReport } from './report';
 import { summarize } from './run-summary';
 import { writeTrace } from './trace';
+import { checkOutputs, heldFailed, type OutputProbe } from './output-check';
 
 export interface RenderedJob {
   key: string;
@@ -56,6 +57,8 @@ export interface RunOptions {
   cache?: RunCache;
   /** Set by runWorkflow when the journal already holds events (a resumed run). */
   resuming?: boolean;
+  /** How declared outputs are looked for after a task completes (the disk, by default). */
+  outputProbe?: OutputProbe;
 }
 
 export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
@@ -128,7 +131,11 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
     await Promise.race([sleep(interval), o.cancelled ?? new Promise(() => undefined)]);
     if (stopped.aborted) return cancelRun(o, jobs, order, emit);
     const active = order.filter((j) => j.externalId && !j.settled);
-    const changed = applyAndEmit(o, jobs, await o.executor.poll(distinctIds(active)), emit);
+    let changed = applyAndEmit(o, jobs, await o.executor.poll(distinctIds(active)), emit);
+    changed += await checkOutputs(o.plan, active, emit, o.outputProbe);
+    // Recorded only once the output check passed (after its wait for the shared file system).
+    if (o.cache) recordChecked(o.cache, active, o.dir.id, emit);
+    emit.flush?.();
     interval = changed > 0 ? min : Math.min(max, Math.round(interval * 1.5));
     for (const j of active) {
       const state = jobState(j);
@@ -142,6 +149,8 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
         emit(event('message', { level: 'warning', text: `${j.key} ended ${state}; retrying (${j.retriesUsed} of ${retryPolicy(o, j.key)!.attempts})` }));
       } else {
         j.settled = state;
+        // Slurm saw the job complete and let its dependents go: the run stops them itself.
+        if (j.outputsMissing?.size) await cancelDependents(o, order, j, emit);
         continue;
       }
       // Everything that waited for j's Slurm job: for a group, that is every job that needs any job of
@@ -276,25 +285,37 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
     m.attempt = attempt;
     m.tasks = new Map();
     m.settled = undefined;
+    m.outputsChecked = undefined;
+    m.outputsMissing = undefined;
   }
   const comment = `shifterflow:${o.dir.id}:${j.key}:${attempt}`;
   const logs = group ? groupLogPaths(o.dir, group.name, attempt) : logPaths(o.dir, planned[0].array !== undefined, j.key, attempt);
   const inside = new Set(members.map((m) => m.key));
   const needs = [...new Set(members.flatMap((m) => m.needs))].filter((n) => !inside.has(n)).map((n) => jobs.get(n)!);
   const deps = needs.filter((d) => !(d.settled === 'COMPLETED' || (d.tasks.size > 0 && jobState(d) === 'COMPLETED')));
+  // A job outside a group that reads only some elements of a matrix waits only for those (plan/files.ts).
+  const narrowed = group ? [] : planned[0].taskNeeds.filter((t) => deps.some((d) => d.key === t.job));
+  const narrow = new Map(narrowed.map((t) => [t.job, t.scope]));
   const sub: Submission = {
     job: j.key,
     attempt,
     name: group ? group.slurmName : planned[0].slurmName,
     comment,
     scriptPath: group ? groupScriptPath(o.dir, group.name) : scriptPath(o.dir, j.key),
-    dependsOn: [...new Set(deps.map((d) => d.externalId!))],
+    dependsOn: [...new Set(deps.flatMap((d) => {
+      const scope = narrow.get(d.key);
+      if (scope === undefined) return [d.externalId!];
+      if (scope === 'corresponding') return [];
+      return scope.filter((t) => d.tasks.get(t)?.state !== 'COMPLETED').map((t) => `${d.externalId}_${t}`);
+    }))],
     stdoutPath: logs.stdout,
     stderrPath: logs.stderr,
     workdir: o.workdir,
   };
   // A matrix partly taken from the cache: only the other tasks.
   if (!group && planned[0].array && j.cachedTasks && j.cachedTasks.size > 0) sub.array = arrayList(planned[0].array.size, j.cachedTasks, planned[0].array.maxParallel);
+  const corresponding = deps.filter((d) => narrow.get(d.key) === 'corresponding').map((d) => d.externalId!);
+  if (corresponding.length > 0) sub.dependsOnCorresponding = corresponding;
   // The group's script: the first job to run, the attempt (in the log names), where the logs go.
   if (group) sub.args = [String(from), String(attempt), o.dir.logs];
   // Run again from a later job, the group needs only the time of the jobs it still runs.
@@ -322,13 +343,20 @@ async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJo
 type Emit = ((e: RunEvent) => void) & { flush?: () => void };
 
 function applyAndEmit(o: RunOptions, jobs: Map<string, TrackedJob>, rows: TaskStatus[], emit: Emit): number {
-  const changed = applyStatuses(jobs, expandGroupRows(rows, jobs.values(), o.dir.logs));
+  const changed = applyStatuses(jobs, heldFailed(jobs, expandGroupRows(rows, jobs.values(), o.dir.logs)));
   for (const { job, status } of changed) {
     emit(event('job-state', { job: job.key, attempt: job.attempt, externalId: status.externalId, arrayIndex: status.arrayIndex, state: status.state, exitCode: status.exitCode, nodes: status.nodes, start: status.startTime, end: status.endTime, elapsedSeconds: status.elapsedSeconds, reason: status.reason }));
-    if (o.cache && status.state === 'COMPLETED') recordCompleted(o.cache, job.key, status.arrayIndex, o.dir.id, emit);
   }
   emit.flush?.();
   return changed.length;
+}
+
+/** Cancels what still waits for or runs after `j` (Slurm released it when j completed). */
+async function cancelDependents(o: RunOptions, order: TrackedJob[], j: TrackedJob, emit: Emit): Promise<void> {
+  const live = dependentsOf(j.key, order).filter((d) => d.externalId && !isFinal(jobState(d)));
+  if (live.length === 0) return;
+  emit(event('message', { level: 'error', text: `cancelling ${live.map((d) => d.key).join(', ')}: ${j.key} did not write its outputs` }));
+  await o.executor.cancel(distinctIds(live));
 }
 
 /** Each external id once: the jobs of a group share their group's. */

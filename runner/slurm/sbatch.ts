@@ -19,6 +19,7 @@ export interface SbatchArgvOptions {
  */
 export function sbatchArgv(sub: Submission, opts: SbatchArgvOptions = {}): string[] {
   assertJobIds(sub.dependsOn);
+  assertJobIds(sub.dependsOnCorresponding ?? []);
   for (const [what, value] of [
     ['job name', sub.name],
     ['comment', sub.comment],
@@ -37,7 +38,10 @@ export function sbatchArgv(sub: Submission, opts: SbatchArgvOptions = {}): strin
   if (sub.noRequeue) argv.push('--no-requeue');
   if (opts.cluster) argv.push(`--clusters=${opts.cluster}`);
   const deps = [...new Set(sub.dependsOn)];
-  if (deps.length) argv.push(`--dependency=afterok:${deps.join(':')}`);
+  const corresponding = [...new Set(sub.dependsOnCorresponding ?? [])];
+  // Several kinds, comma-separated: all must hold.
+  const kinds = [...(deps.length ? [`afterok:${deps.join(':')}`] : []), ...(corresponding.length ? [`aftercorr:${corresponding.join(':')}`] : [])];
+  if (kinds.length) argv.push(`--dependency=${kinds.join(',')}`);
   argv.push(
     `--job-name=${sub.name}`,
     `--comment=${sub.comment}`,

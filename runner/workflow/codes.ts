@@ -58,6 +58,12 @@ export const CODES = {
   SF048: { severity: 'warning', title: 'several tasks on a shared qos', rule: 'On a shared qos a serial job runs without srun; asking it for several tasks starts the command that many times through srun, which is rarely what a serial job means.' },
   SF049: { severity: 'error', title: 'group is not a chain', rule: 'The jobs of a group run one after another in one allocation: one first job, then each job needing the one before it, and no job outside the group between two of its jobs.' },
   SF050: { severity: 'error', title: 'matrix job in a group', rule: 'A job with a matrix is a job array and cannot run inside a group\'s allocation.' },
+  SF051: { severity: 'error', title: 'file not visible in the image', rule: 'A declared input or output must be where the job can see it inside its image: under the source of one of its volumes, or on a site file system of the profile.' },
+  SF052: { severity: 'error', title: 'output not writable', rule: 'An output must be written where the job can write: not under a readOnly volume, and not inside the image (images are read-only).' },
+  SF053: { severity: 'error', title: 'output declared twice', rule: 'Two jobs (or two elements of one matrix) must not write the same output: which one\'s result would a reader get?' },
+  SF054: { severity: 'error', title: 'cycle through files', rule: 'A job that reads another job\'s output waits for it; those waits must not form a cycle.' },
+  SF055: { severity: 'error', title: 'undeclared file reference', rule: '${{ inputs.NAME }} and ${{ outputs.NAME }} must name an entry of the job\'s inputs: or outputs:.' },
+  SF056: { severity: 'error', title: 'input missing', rule: 'An input no job of the run writes must exist when the run starts.' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

@@ -9,7 +9,7 @@ export type JsonPath = (string | number)[];
 /** `key`: the mapping key of the node; `value`: the node itself; `pair`: key and value together. */
 export type Anchor = 'key' | 'value' | 'pair';
 
-export type FindingFix =
+export type FindingFix = (
   /** Replace the node's scalar value by this YAML text. */
   | { title: string; kind: 'replaceValue'; yaml: string }
   /** Rename the node's key. */
@@ -17,7 +17,11 @@ export type FindingFix =
   /** Add `key: yaml` to the mapping at the finding's path. */
   | { title: string; kind: 'addKey'; key: string; yaml: string }
   /** Delete the whole pair or sequence item at the finding's path. */
-  | { title: string; kind: 'remove' };
+  | { title: string; kind: 'remove' }
+) & {
+  /** The node the fix edits, when not the one at fault (a path that needs a volume: the job's `volumes:`). */
+  at?: JsonPath;
+};
 
 export interface Finding {
   code: string;

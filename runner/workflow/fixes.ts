@@ -7,18 +7,19 @@ import type { WorkflowSource } from './source/workflow-source';
 export function buildFix(finding: Finding, source: WorkflowSource): Fix | undefined {
   const fix = finding.fix;
   if (!fix) return undefined;
+  const path = fix.at ?? finding.path;
   switch (fix.kind) {
     case 'renameKey':
-      return { title: fix.title, edits: [{ range: source.locate(finding.path, 'key'), newText: fix.key }] };
+      return { title: fix.title, edits: [{ range: source.locate(path, 'key'), newText: fix.key }] };
     case 'replaceValue':
-      return { title: fix.title, edits: [{ range: source.locate(finding.path, 'value'), newText: fix.yaml }] };
+      return { title: fix.title, edits: [{ range: source.locate(path, 'value'), newText: fix.yaml }] };
     case 'addKey': {
-      const at = source.insertionPoint(finding.path);
+      const at = source.insertionPoint(path);
       if (!at) return undefined;
       return { title: fix.title, edits: [{ range: { start: at.position, end: at.position }, newText: `${at.indent}${fix.key}: ${fix.yaml}\n` }] };
     }
     case 'remove': {
-      const r = source.locate(finding.path, 'pair');
+      const r = source.locate(path, 'pair');
       return { title: fix.title, edits: [{ range: wholeLines(r, source.text), newText: '' }] };
     }
   }

@@ -2,6 +2,7 @@
 // positioned at the node at fault and sorted by position. Passing the previous result of the same
 // file makes re-validation after an edit re-parse and re-check only what changed.
 
+import { dirname, resolve } from 'node:path';
 import { codeInfo } from './codes';
 import { compareDiagnostics, hasErrors, type Diagnostic } from './diagnostic';
 import type { Finding } from './finding';
@@ -52,9 +53,10 @@ export function validateText(text: string, file: string, options: ValidateOption
   const value = asRecord(source.value);
   const profile = resolveProfile(value?.profile, options.profile);
   // In the order of a from-scratch check: schema (workflow, then jobs), workflow rules, job rules.
-  const wholeWorkflow = checkWholeWorkflow(source.value, profile, previous?.wholeWorkflow);
+  const workflowDir = dirname(resolve(file));
+  const wholeWorkflow = checkWholeWorkflow(source.value, profile, previous?.wholeWorkflow, workflowDir);
   const findings: Finding[] = [...wholeWorkflow.schema, ...checkJobSchemas(source.value), ...wholeWorkflow.rules];
-  if (value) findings.push(...jobRules({ value, profile }));
+  if (value) findings.push(...jobRules({ value, profile, workflowDir }));
   for (const f of findings) {
     diagnostics.push({
       code: f.code,

@@ -2,7 +2,7 @@
 // names (checkWorkflowSchema), and the workflow rules (image entries, volumes, references between
 // jobs, cycles...). On a large file they cost as much as everything else after an edit, yet an edit
 // inside one job rarely changes what they read: the header values, the profile, and per job its name,
-// whether it is a mapping, its `needs`, its `group` and its matrix keys. When none of those changed since the
+// whether it is a mapping, its `needs`, its `group`, its matrix keys, and its `inputs:`/`outputs:` (with the matrix they expand over). When none of those changed since the
 // previous validation, its findings are reused as they are (findings hold paths, not positions).
 
 import type { Finding } from './finding';
@@ -28,23 +28,23 @@ interface Inputs {
   jobs: readonly unknown[];
 }
 
-export function checkWholeWorkflow(value: unknown, profile: Profile, previous?: WholeWorkflowFindings): WholeWorkflowFindings {
-  const inputs = inputsOf(value, profile);
+export function checkWholeWorkflow(value: unknown, profile: Profile, previous?: WholeWorkflowFindings, workflowDir = '/'): WholeWorkflowFindings {
+  const inputs = inputsOf(value, profile, workflowDir);
   if (inputs && previous?.inputs && sameInputs(previous.inputs, inputs)) return { ...previous, inputs };
   const record = asRecord(value);
   const rules: Finding[] = [];
-  if (record) for (const rule of WORKFLOW_RULES) rules.push(...rule({ value: record, profile }));
+  if (record) for (const rule of WORKFLOW_RULES) rules.push(...rule({ value: record, profile, workflowDir }));
   return { schema: checkWorkflowSchema(value), rules, inputs };
 }
 
-function inputsOf(value: unknown, profile: Profile): Inputs | undefined {
+function inputsOf(value: unknown, profile: Profile, workflowDir: string): Inputs | undefined {
   const record = asRecord(value);
   const jobs = asRecord(record?.jobs);
   // Only a workflow whose jobs are a mapping is worth keeping; anything else is cheap to check.
   if (!record || !jobs) return undefined;
   let profileKey: string;
   try {
-    profileKey = JSON.stringify(profile);
+    profileKey = JSON.stringify([profile, workflowDir]);
   } catch {
     return undefined; // a YAML alias made the profile contain itself
   }
@@ -70,7 +70,8 @@ function graphView(job: unknown): string | undefined {
   if (!j) return 'not a mapping';
   const matrix = asRecord(j.matrix);
   try {
-    return JSON.stringify([j.needs, matrix ? Object.keys(matrix) : null, j.group, j.matrix !== undefined]);
+    // The files a job declares make edges too (file-graph.ts), per matrix element.
+    return JSON.stringify([j.needs, matrix ? Object.keys(matrix) : null, j.group, j.matrix !== undefined, j.inputs, j.outputs, j.inputs || j.outputs ? j.matrix : null]);
   } catch {
     return undefined; // needs that contain themselves through an alias: never the same
   }

@@ -87,6 +87,12 @@ describe('slurm: sbatch', () => {
     assert.ok(sbatchArgv({ ...sub, dependsOn: ['5', '5', '6'] }).includes('--dependency=afterok:5:6'));
   });
 
+  it('waits for single array tasks (afterok:ID_T) and corresponding tasks (aftercorr), all of them together', () => {
+    assert.ok(sbatchArgv({ ...sub, dependsOn: ['5_2', '6'], dependsOnCorresponding: ['7'] }).includes('--dependency=afterok:5_2:6,aftercorr:7'));
+    assert.ok(sbatchArgv({ ...sub, dependsOn: [], dependsOnCorresponding: ['7', '8'] }).includes('--dependency=aftercorr:7:8'));
+    assert.throws(() => sbatchArgv({ ...sub, dependsOn: [], dependsOnCorresponding: ['7,afterany:1'] }), /not Slurm job ids/);
+  });
+
   it('keeps spaces and shell characters as plain argv text, makes the script path absolute', () => {
     const argv = sbatchArgv({ ...sub, comment: 'a b; $(rm -rf ~) `x`', scriptPath: 'rel/-x.sh', dependsOn: [] });
     assert.ok(argv.includes('--comment=a b; $(rm -rf ~) `x`'));

@@ -6,6 +6,9 @@
 
 import type { Finding } from '../finding';
 import { cycles } from './cycles';
+import { fileGraph } from './file-graph';
+import { fileRefNames } from './file-refs';
+import { fileVisibility } from './file-visibility';
 import { groups } from './groups';
 import { imageEntries, jobImageRefs } from './image-refs';
 import { jobImage } from './job-image';
@@ -25,19 +28,19 @@ import { workdir } from './workdir';
 
 /**
  * Rules about the whole file. They may read the header and the profile, and of the jobs only their
- * names, which are mappings, their `needs`, `group` and matrix keys: whole-workflow.ts reuses their
+ * names, which are mappings, their `needs`, `group`, matrix keys and (with the matrix) declared files: whole-workflow.ts reuses their
  * findings while those are unchanged.
  */
-export const WORKFLOW_RULES: Rule[] = [imageEntries, workflowReferences, volumePaths, volumeTargets, perNodeCache, cycles, groups, inheritedMatrixRefs, unsafeHeaderValues];
+export const WORKFLOW_RULES: Rule[] = [imageEntries, workflowReferences, volumePaths, volumeTargets, perNodeCache, cycles, fileGraph, groups, inheritedMatrixRefs, unsafeHeaderValues];
 
-const JOB_RULES: JobRule[] = [jobImageRefs, jobReferences, cacheAcrossSteps, jobVolumesRule, jobImage, steps, matrixRefs, taskCounts, mpi, qos, workdir, unsafeJobValues];
+const JOB_RULES: JobRule[] = [jobImageRefs, jobReferences, cacheAcrossSteps, jobVolumesRule, jobImage, steps, matrixRefs, taskCounts, mpi, qos, workdir, fileVisibility, fileRefNames, unsafeJobValues];
 
 const byJob = new WeakMap<object, { context: string | undefined; findings: Finding[] }>();
 
 /** Everything outside the jobs that a job rule may read. Small: the header of a workflow file. */
-function contextKey({ value, profile }: RuleContext): string | undefined {
+function contextKey({ value, profile, workflowDir }: RuleContext): string | undefined {
   try {
-    return JSON.stringify([value.images, value.volumes, value.defaults, value.env, profile]);
+    return JSON.stringify([value.images, value.volumes, value.defaults, value.env, profile, workflowDir]);
   } catch {
     // A YAML alias can make a value contain itself: then nothing is kept, everything re-checked.
     return undefined;

@@ -66,8 +66,9 @@ function checkRef({ text, path, shell }: Text, m: RegExpExecArray | RegExpMatchA
   const name = /^matrix\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(inner)?.[1];
   const keys = asRecord(entry.job.matrix);
   if (name === undefined) {
-    if (!shell) return undefined;
-    return { code: 'SF035', message: `${whole} ${where} is not replaced: only \${{ matrix.NAME }} is, and anything else reaches the shell as written (bash: bad substitution). Use a matrix key, or write the value itself.`, path };
+    // Declared files are replaced too; file-refs.ts checks their names.
+    if (!shell || /^(?:inputs|outputs)\.[A-Za-z_][A-Za-z0-9_]*$/.test(inner)) return undefined;
+    return { code: 'SF035', message: `${whole} ${where} is not replaced: only \${{ matrix.NAME }}, \${{ inputs.NAME }} and \${{ outputs.NAME }} are, and anything else reaches the shell as written (bash: bad substitution). Use a matrix key, or write the value itself.`, path };
   }
   if (!keys) return { code: 'SF035', message: `${whole} ${where} names matrix.${name}, but the job has no matrix:. Add matrix: { ${name}: [...] } to the job, or write the value itself.`, path };
   if (hasKey(keys, name)) return undefined;

@@ -11,6 +11,8 @@ export interface RuleContext {
   /** The parsed workflow, possibly not schema-valid: read it through the guards below. */
   value: Record<string, unknown>;
   profile: Profile;
+  /** The workflow file's directory: relative `inputs:`/`outputs:` paths are resolved against it. */
+  workflowDir: string;
 }
 
 export type Rule = (ctx: RuleContext) => Finding[];
