@@ -9,6 +9,8 @@ import { validateText } from '../../runner/workflow/validate';
 export const ROOT = join(__dirname, '..', '..', '..');
 export const EXAMPLES = join(ROOT, 'examples');
 export const GOLDEN = join(ROOT, 'test', 'golden');
+/** Where the examples are taken to be when they are planned for golden scripts (relative inputs:/outputs:). */
+export const EXAMPLES_DIR = '/home/alice/shifterflow/examples';
 
 export interface Example {
   name: string;
@@ -37,7 +39,8 @@ export function loadExamples(): (Example | BrokenExample)[] {
       try {
         const result = validateText(readFileSync(file, 'utf8'), file);
         if (!result.workflow) throw new Error(`${f} does not validate: ${result.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
-        return { name, file, plan: planWorkflow(result.workflow, result.profile) };
+        // A fixed directory: the golden scripts must not depend on where the checkout is.
+        return { name, file, plan: planWorkflow(result.workflow, result.profile, { workflowDir: EXAMPLES_DIR }) };
       } catch (err) {
         return { name, file, error: err instanceof Error ? err : new Error(String(err)) };
       }
