@@ -3,18 +3,21 @@
 
 import * as vscode from 'vscode';
 import type { JsonPath } from '../runner/workflow/finding';
+import { core } from './core';
 import type { WorkflowDocuments } from './documents';
 import { describe, isArraySchema, isObjectSchema, keysAt, schemasAt, valuesAt, type SchemaNode } from './schema-nav';
 import { cursorContext } from './yaml-path';
 import { isWorkflowDocument } from './workflow-files';
 
-export const COMPLETION_TRIGGERS = [' ', '[', ','];
+export const COMPLETION_TRIGGERS = [' ', '[', ',', '.'];
 
 export class WorkflowCompletionProvider implements vscode.CompletionItemProvider {
   constructor(private readonly documents: WorkflowDocuments) {}
 
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] | undefined {
     if (!isWorkflowDocument(doc)) return undefined;
+    const files = fileRefItems(this.documents, doc, position);
+    if (files) return files;
     const text = doc.getText();
     const ctx = cursorContext(text, doc.offsetAt(position));
     if (!ctx) return undefined;
@@ -27,6 +30,26 @@ export class WorkflowCompletionProvider implements vscode.CompletionItemProvider
     }
     return valueItems(ctx.path, value, range);
   }
+}
+
+/** After `${{ inputs.` or `${{ outputs.` in a job: the names it declares, with their paths. */
+function fileRefItems(documents: WorkflowDocuments, doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] | undefined {
+  const hints = core.fileHints();
+  const typing = hints.fileRefBeingTyped(doc.lineAt(position.line).text.slice(0, position.character));
+  if (!typing) return undefined;
+  const at = cursorContext(doc.getText(), doc.offsetAt(position));
+  const jobName = at?.path[0] === 'jobs' ? at.path[1] : undefined;
+  const jobs = record(record(documents.get(doc).source.value)?.jobs);
+  if (typeof jobName !== 'string' || !jobs) return undefined;
+  const start = position.translate(0, -typing.typed.length);
+  return hints.declaredNames(record(jobs[jobName]), typing.kind).map((h, i) => {
+    const item = new vscode.CompletionItem(h.name, vscode.CompletionItemKind.File);
+    item.range = new vscode.Range(start, position);
+    item.detail = h.paths.join(' ');
+    item.sortText = String(i).padStart(3, '0');
+    item.documentation = new vscode.MarkdownString(`\`\${{ ${h.kind}.${h.name} }}\`: ${h.paths.length === 1 ? 'the path' : 'the paths'} as the job sees ${h.paths.length === 1 ? 'it' : 'them'} (through its volumes), one quoted word each.`);
+    return item;
+  });
 }
 
 function keyItems(keys: Map<string, SchemaNode>, present: string[], range: vscode.Range): vscode.CompletionItem[] {

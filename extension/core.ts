@@ -10,6 +10,7 @@ type RenderMod = typeof import('../runner/render');
 type Images = typeof import('../runner/images');
 type Runner = typeof import('../runner/slurm/command-runner');
 type Yaml = typeof import('yaml');
+type FileHints = typeof import('../runner/workflow/file-hints');
 
 let spec: Spec | undefined;
 let codes: Codes | undefined;
@@ -18,6 +19,7 @@ let render: RenderMod | undefined;
 let images: Images | undefined;
 let runner: Runner | undefined;
 let yaml: Yaml | undefined;
+let fileHints: FileHints | undefined;
 
 export const core = {
   spec: (): Spec => (spec ??= require('../runner/workflow/validate') as Spec),
@@ -27,4 +29,5 @@ export const core = {
   images: (): Images => (images ??= require('../runner/images') as Images),
   runner: (): Runner => (runner ??= require('../runner/slurm/command-runner') as Runner),
   yaml: (): Yaml => (yaml ??= require('yaml') as Yaml),
+  fileHints: (): FileHints => (fileHints ??= require('../runner/workflow/file-hints') as FileHints),
 };

@@ -1,6 +1,7 @@
 // Hover: the schema's description of the key or value under the cursor, the image an alias stands for,
 // and, over a diagnostic, the rule behind its code (runner/workflow/codes.ts).
 
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { core } from './core';
 import type { WorkflowDocuments } from './documents';
@@ -29,6 +30,7 @@ export class WorkflowHoverProvider implements vscode.HoverProvider {
         const refText = typeof ref === 'string' ? ref : (ref as { ref?: string } | undefined)?.ref;
         if (refText) md.appendMarkdown(`Image alias \`${at.value}\` = \`${refText}\`\n\n`);
       }
+      fileHover(md, result.source.value, doc, at.path, at.on, at.value, offset - (at.start ?? offset));
     }
     const codes = core.codes();
     for (const d of result.diagnostics) {
@@ -38,5 +40,22 @@ export class WorkflowHoverProvider implements vscode.HoverProvider {
       if (info) md.appendMarkdown(`---\n\n**${d.code}** ${info.title} (${info.severity}): ${info.rule}\n\n`);
     }
     return md.value ? new vscode.Hover(md) : undefined;
+  }
+}
+
+/** A placeholder of a declared file: its paths; an input's path: the job that writes it. */
+function fileHover(md: vscode.MarkdownString, value: unknown, doc: vscode.TextDocument, path: (string | number)[], on: string, text: unknown, inText: number): void {
+  if (on !== 'value' || typeof text !== 'string' || path[0] !== 'jobs' || typeof path[1] !== 'string') return;
+  const hints = core.fileHints();
+  const job = (value as { jobs?: Record<string, Record<string, unknown>> } | undefined)?.jobs?.[path[1]];
+  const ref = hints.fileRefAt(text, inText);
+  if (ref) {
+    const declared = hints.declaredNames(job, ref.kind).find((h) => h.name === ref.name);
+    if (declared) md.appendMarkdown(`\`\${{ ${ref.kind}.${ref.name} }}\` = ${declared.paths.map((p) => `\`${p}\``).join(' ')} (as the job sees it, through its volumes)\n\n`);
+  }
+  if (path[2] === 'inputs' && doc.uri.scheme === 'file') {
+    const producers = hints.producersOf(value, dirname(doc.uri.fsPath), path[1], text);
+    if (producers.length > 0) md.appendMarkdown(`Written by ${producers.map((p) => `job \`${p.job}\` (output \`${p.output}\`)`).join(', ')}: this job waits for it.\n\n`);
+    else md.appendMarkdown('No job of this workflow writes it: it must exist when the run starts.\n\n');
   }
 }

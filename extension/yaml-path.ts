@@ -79,10 +79,10 @@ function find(doc: Document, node: Node | null, path: JsonPath, placeholder: str
 }
 
 /** The JSON path of the key or value under `offset` in a parsed document, and which of the two it is. */
-export function nodeAt(text: string, offset: number): { path: JsonPath; on: 'key' | 'value'; value?: unknown } | undefined {
+export function nodeAt(text: string, offset: number): { path: JsonPath; on: 'key' | 'value'; value?: unknown; start?: number } | undefined {
   const y = core.yaml();
   const doc = y.parseDocument(text, { strict: false, uniqueKeys: false, logLevel: 'silent' });
-  let best: { path: JsonPath; on: 'key' | 'value'; value?: unknown } | undefined;
+  let best: { path: JsonPath; on: 'key' | 'value'; value?: unknown; start?: number } | undefined;
   const within = (n: Node | null | undefined) => !!n?.range && n.range[0] <= offset && offset <= n.range[1];
   const walk = (node: Node | null, path: JsonPath): void => {
     if (!node) return;
@@ -97,7 +97,7 @@ export function nodeAt(text: string, offset: number): { path: JsonPath; on: 'key
         }
         const v = pair.value as Node | null;
         if (within(v)) {
-          if (y.isScalar(v)) best = { path: [...path, key], on: 'value', value: v.value };
+          if (y.isScalar(v)) best = { path: [...path, key], on: 'value', value: v.value, start: v.range![0] };
           walk(v, [...path, key]);
           return;
         }
@@ -106,7 +106,7 @@ export function nodeAt(text: string, offset: number): { path: JsonPath; on: 'key
       node.items.forEach((item, i) => {
         const n = item as Node | null;
         if (within(n)) {
-          if (y.isScalar(n)) best = { path: [...path, i], on: 'value', value: n.value };
+          if (y.isScalar(n)) best = { path: [...path, i], on: 'value', value: n.value, start: n.range![0] };
           walk(n, [...path, i]);
         }
       });

@@ -16,7 +16,7 @@ describe('render: golden scripts of examples/', () => {
   const examples = loadExamples();
 
   it('has an example for each case the guide shows', () => {
-    assert.deepEqual(examples.map((e) => e.name), ['group', 'hello', 'manager-worker', 'matrix', 'mpi', 'pernodecache', 'serial-shared']);
+    assert.deepEqual(examples.map((e) => e.name), ['files', 'group', 'hello', 'manager-worker', 'matrix', 'mpi', 'pernodecache', 'serial-shared']);
   });
 
   for (const ex of examples) {
