@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   runs: { run: async (argv) => (await import('./runs-command')).runsCommand(argv), summary: 'list the runs of this directory' },
   logs: { run: async (argv) => (await import('./logs-command')).logsCommand(argv), summary: "print (or follow) a job's output" },
   cancel: { run: async (argv) => (await import('./cancel-command')).cancelCommand(argv), summary: 'cancel a run and its jobs' },
+  cache: { run: async (argv) => (await import('./cache-command')).cacheCommand(argv), summary: 'list and clean the cache across runs (.shifterflow/cache)' },
   images: { run: async (argv) => (await import('./images-command')).imagesCommand(argv), summary: 'pull, list and look up images at the Shifter gateway' },
 };
 

@@ -23,6 +23,11 @@ export function plainLines(out: NodeJS.WritableStream): (e: RunEvent) => void {
       case 'job-state':
         out.write(`${t} ${e.job}${e.arrayIndex !== undefined ? `[${e.arrayIndex}]` : ''}: ${e.state}${e.exitCode !== undefined && e.state !== 'COMPLETED' && e.state !== 'RUNNING' ? ` (exit ${e.exitCode})` : ''}${e.reason && e.state === 'CANCELLED' ? ` ${e.reason}` : ''}\n`);
         break;
+      case 'job-cached':
+        out.write(`${t} ${e.job}${e.arrayIndex !== undefined ? `[${e.arrayIndex}]` : ''}: CACHED (from run ${e.fromRun})\n`);
+        break;
+      case 'job-recorded':
+        break; // journaled for the report; nothing a person follows
       case 'message':
         out.write(`${t} ${e.level}: ${e.text}\n`);
         break;
@@ -47,7 +52,8 @@ export function liveDisplay(out: NodeJS.WriteStream): (e: RunEvent) => void {
     for (const s of tasks.values()) counts.set(s, (counts.get(s) ?? 0) + 1);
     const ready = [...images.values()].filter((s) => s === 'READY' || s === 'SKIPPED').length;
     const parts = [images.size > 0 ? `images ${ready}/${images.size}` : '', ...['PENDING', 'RUNNING', 'COMPLETED'].map((s) => `${s.toLowerCase()} ${counts.get(s) ?? 0}`)];
-    const bad = [...counts.entries()].filter(([s]) => !['PENDING', 'RUNNING', 'COMPLETED', 'COMPLETING'].includes(s));
+    if (counts.get('CACHED')) parts.push(`cached ${counts.get('CACHED')}`);
+    const bad = [...counts.entries()].filter(([s]) => !['PENDING', 'RUNNING', 'COMPLETED', 'COMPLETING', 'CACHED'].includes(s));
     for (const [s, n] of bad) parts.push(`${s.toLowerCase()} ${n}`);
     status = parts.filter(Boolean).join('  ');
     out.write(`\r\x1b[2K${status}`);
@@ -63,6 +69,11 @@ export function liveDisplay(out: NodeJS.WriteStream): (e: RunEvent) => void {
         images.set(e.ref, e.status);
         if (e.status === 'FAILURE') line(e);
         break;
+      case 'job-cached':
+        tasks.set(`${e.job}\0${e.arrayIndex ?? ''}`, 'CACHED');
+        break;
+      case 'job-recorded':
+        return;
       case 'job-submitted':
         for (const k of [...tasks.keys()]) if (k.startsWith(`${e.job}\0`)) tasks.delete(k);
         tasks.set(`${e.job}\0`, 'PENDING');

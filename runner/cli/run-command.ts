@@ -8,6 +8,8 @@ import { planWorkflow } from '../plan';
 import { PlanError } from '../plan/plan-error';
 import { selectJobs } from '../plan/select';
 import { cacheKey } from '../plan/cache-key';
+import { openCache } from '../cache/open-cache';
+import { event } from '../run/events';
 import { EngineError } from '../engines';
 import { RenderError, renderGroup, renderJob } from '../render';
 import { LocalExecutor } from '../local/local-executor';
@@ -28,11 +30,15 @@ import { jsonLines, liveDisplay, plainLines } from './progress';
 import { readWorkflowFile } from './read-workflow';
 import { UserError } from './user-error';
 
-export const RUN_USAGE = `Usage: shifterflow run FILE [--job NAME]... [--profile nersc|slurm|local] [--detach] [--json] [--resume [RUN]]
+export const RUN_USAGE = `Usage: shifterflow run FILE [--job NAME]... [--profile nersc|slurm|local] [--detach] [--json] [--resume [RUN]] [--fresh] [--dry-run]
 
 Validates the workflow, makes every image ready, submits every job with its dependencies and
 follows them to the end. Writes .shifterflow/runs/<run-id>/ (scripts, journal, logs, trace.tsv).
 Exits 0 when every job completed, 1 when one failed, 130 when cancelled.
+
+A job (an array task) is taken from the cache (.shifterflow/cache/) when an earlier run completed it
+with the same script, image id, input contents and upstream, and the outputs it wrote are still there
+unchanged. A job without outputs, or with 'cache: false', always runs.
 
 Options:
   --job NAME     run only this job and the jobs it needs (repeatable)
@@ -40,6 +46,8 @@ Options:
   --detach       return once everything is submitted
   --json         one JSON event per line on stdout
   --resume [RUN] continue a run (the latest when RUN is omitted): finished jobs are not run again
+  --fresh        take nothing from the cache (what completes is still recorded)
+  --dry-run      pull and submit nothing: print per job "cached (RUN)" or "runs: WHY" (with --json, as data)
   -h, --help`;
 
 /** `--resume` takes an optional RUN: a bare one (at the end, or before an option or the workflow file) means the latest. */
@@ -57,7 +65,7 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
   // them. Kept at its initial size (more, cheaper scavenges), peak RSS drops by ~30 MB (bench P6).
   setFlagsFromString('--semi-space-growth-factor=1');
   const argv = withResumeValue(rawArgv);
-  const { values, positionals } = parse(argv, { profile: { type: 'string' }, job: { type: 'string', multiple: true }, detach: { type: 'boolean' }, json: { type: 'boolean' }, resume: { type: 'string' }, 'poll-ms': { type: 'string' } }, RUN_USAGE);
+  const { values, positionals } = parse(argv, { profile: { type: 'string' }, job: { type: 'string', multiple: true }, detach: { type: 'boolean' }, json: { type: 'boolean' }, resume: { type: 'string' }, 'poll-ms': { type: 'string' }, fresh: { type: 'boolean' }, 'dry-run': { type: 'boolean' } }, RUN_USAGE);
   if (values.help) {
     process.stdout.write(RUN_USAGE + '\n');
     return 0;
@@ -103,6 +111,13 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
     throw err;
   }
   const base = process.cwd();
+  const warn = (text: string) => process.stderr.write(`warning: ${text}\n`);
+  if (values['dry-run']) {
+    const { dryRun, formatDryRun } = await import('./dry-run');
+    const r = await dryRun(plan, result.profile, base, values.fresh === true, warn);
+    process.stdout.write(values.json ? JSON.stringify({ imageIds: r.imageIds, tasks: r.tasks }) + '\n' : formatDryRun(r));
+    return 0;
+  }
   let resumeId = values.resume as string | undefined;
   if (resumeId === '') resumeId = listRuns(base).at(-1);
   if (resumeId !== undefined && !existsSync(runDirOf(base, resumeId).journal)) throw new UserError(`no run "${resumeId}" under ${base}/.shifterflow/runs`);
@@ -129,6 +144,7 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
       cancelled,
       pollMs: pollBounds(values['poll-ms'] as string | undefined, result.profile.executor),
       onEvent,
+      cache: openCache({ base, plan, engine: scriptEngine(result.profile), fresh: values.fresh === true, warn: (text) => onEvent(event('message', { level: 'warning', text })) }),
       prepareImages: async (emit) => {
         if (executor instanceof LocalExecutor) {
           // Picks the local engine (bwrap > podman > docker > none unless the profile names one) by

@@ -19,12 +19,13 @@ export function runsCommand(argv: string[]): number {
     return s ? [s] : [];
   });
   if (values.json) {
-    process.stdout.write(JSON.stringify(runs.map(({ jobs, ...r }) => ({ ...r, jobs: jobs.length, completed: jobs.filter((j) => j.state === 'COMPLETED').length }))) + '\n');
+    process.stdout.write(JSON.stringify(runs.map(({ jobs, ...r }) => ({ ...r, jobs: jobs.length, completed: jobs.filter((j) => j.state === 'COMPLETED').length, cached: jobs.filter((j) => j.state === 'CACHED').length }))) + '\n');
     return 0;
   }
   for (const r of runs) {
     const done = r.jobs.filter((j) => j.state === 'COMPLETED').length;
-    process.stdout.write(`${r.runId}  ${r.status.padEnd(9)}  ${r.workflow}  ${done}/${r.jobs.length} jobs  ${r.executor}  ${r.file}\n`);
+    const cached = r.jobs.filter((j) => j.state === 'CACHED').length;
+    process.stdout.write(`${r.runId}  ${r.status.padEnd(9)}  ${r.workflow}  ${done}/${r.jobs.length} jobs${cached > 0 ? ` (${cached} CACHED)` : ''}  ${r.executor}  ${r.file}\n`);
   }
   return 0;
 }

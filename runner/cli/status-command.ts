@@ -33,9 +33,10 @@ export async function statusCommand(argv: string[]): Promise<number> {
     process.stdout.write(`run ${summary.runId}: ${summary.workflow} ${summary.status} (${summary.executor})\n`);
     const width = Math.max(...summary.jobs.map((j) => j.key.length), 3);
     for (const j of summary.jobs) {
-      const tasks = j.arraySize ? `  ${j.tasks.filter((t) => t.state === 'COMPLETED').length}/${j.arraySize} tasks` : '';
+      const fromCache = j.cached?.filter((c) => c.index !== undefined && !j.tasks.some((t) => t.index === c.index)).length ?? 0;
+      const tasks = j.arraySize ? `  ${j.tasks.filter((t) => t.state === 'COMPLETED').length + fromCache}/${j.arraySize} tasks${fromCache > 0 && j.state !== 'CACHED' ? ` (${fromCache} CACHED)` : ''}` : '';
       const exit = j.exitCode !== undefined && j.state !== 'COMPLETED' ? `  exit ${j.exitCode}` : '';
-      process.stdout.write(`  ${j.key.padEnd(width)}  ${String(j.externalId ?? '-').padEnd(10)}  ${j.state}${exit}${tasks}${attemptsText(j)}\n`);
+      process.stdout.write(`  ${j.key.padEnd(width)}  ${String(j.externalId ?? '-').padEnd(10)}  ${j.state}${exit}${tasks}${attemptsText(j)}${j.state === 'CACHED' ? `  from run ${[...new Set(j.cached!.map((c) => c.fromRun))].join(', ')}` : ''}\n`);
     }
   }
   return summary.status === 'COMPLETED' ? 0 : summary.status === 'RUNNING' ? 3 : 1;

@@ -3,6 +3,12 @@
 
 import type { JobState } from './job-state';
 
+/** A file a job read or wrote and its content digest (provenance: report.html). */
+export interface RecordedFile {
+  path: string;
+  digest: string;
+}
+
 interface Timed {
   time: string;
 }
@@ -13,6 +19,8 @@ export type RunEvent = Timed &
     | { type: 'image'; ref: string; status: string; id?: string; message?: string }
     /** `arrayIndices`: the tasks this attempt runs (`--array` value) when not the whole array; the others keep their earlier attempt's result. */
     | { type: 'job-submitted'; job: string; attempt: number; externalId: string; cacheKey: string; arrayIndices?: string }
+    | { type: 'job-cached'; job: string; arrayIndex?: number; fromRun: string; key: string; inputs: Record<string, RecordedFile[]>; outputs: Record<string, RecordedFile[]> }
+    | { type: 'job-recorded'; job: string; arrayIndex?: number; key: string; inputs: Record<string, RecordedFile[]>; outputs: Record<string, RecordedFile[]> }
     | { type: 'job-state'; job: string; attempt: number; externalId: string; arrayIndex?: number; state: JobState; exitCode?: number; nodes?: string; start?: string; end?: string; elapsedSeconds?: number; reason?: string }
     | { type: 'message'; level: 'info' | 'warning' | 'error'; text: string }
     | { type: 'run-finished'; status: RunStatus }

@@ -17,7 +17,8 @@ export interface Submission {
   args?: string[];
   /**
    * The array's tasks to run instead of the script's `#SBATCH --array` (plan/array-indices.ts
-   * arraySpec: `3,17,912%10`): a retry of the failed tasks, a resume without the finished ones.
+   * arraySpec: `3,17,912%10`): a retry of the failed tasks, a resume without the finished ones, a
+   * matrix whose other elements were taken from the cache. sbatch's --array on the command line wins.
    */
   array?: string;
   /** A time limit instead of the script's `#SBATCH --time` (a group run again from a later job needs less). */

@@ -19,6 +19,12 @@ export interface TrackedJob {
   arraySize?: number;
   /** Set once the job reached a final state for good (no retry will follow). */
   settled?: JobState;
+  /** Taken from the cache whole: never submitted (settled COMPLETED). */
+  cached?: boolean;
+  /** Array tasks taken from the cache: the submission runs only the others. */
+  cachedTasks?: Set<number>;
+  /** `attempt:task` pairs whose cache entry was written (cached-jobs.ts recordChecked). */
+  recorded?: Set<string>;
   /** The group it runs in: it shares the group's Slurm job (externalId) with the group's other jobs. */
   group?: string;
   /** Tasks (-1 for a plain job) of this attempt whose declared outputs were looked for after COMPLETED. */
@@ -34,7 +40,9 @@ const TASK = (s: TaskStatus) => s.arrayIndex ?? -1;
 
 /** The job's state from its tasks' (see aggregateState). */
 export function jobState(job: TrackedJob): JobState {
-  return aggregateState([...job.tasks.values()].map((t) => t.state), job.arraySize ?? 1);
+  const states = [...job.tasks.values()].map((t) => t.state);
+  for (const i of job.cachedTasks ?? []) if (!job.tasks.has(i)) states.push('COMPLETED');
+  return aggregateState(states, job.arraySize ?? 1);
 }
 
 /** Applies a poll's rows; returns the rows that changed something (to journal and show). */

@@ -26,7 +26,7 @@ export async function refreshRun(dir: RunDir, executor: Executor): Promise<void>
       journal.append(event('job-state', { job: job.key, attempt: job.attempt, externalId: row.externalId, arrayIndex: row.arrayIndex, state: row.state, exitCode: row.exitCode, nodes: row.nodes, start: row.startTime, end: row.endTime, elapsedSeconds: row.elapsedSeconds, reason: row.reason }));
     }
     const after = summarize(readJournal(dir.journal))!;
-    if (after.jobs.every((j) => j.state !== 'PENDING' && j.state !== 'RUNNING' && (j.state === 'NOT_SUBMITTED' || isFinal(j.state)))) {
+    if (after.jobs.every((j) => j.state !== 'PENDING' && j.state !== 'RUNNING' && (j.state === 'NOT_SUBMITTED' || j.state === 'CACHED' || isFinal(j.state)))) {
       journal.append(event('run-finished', { status: after.jobs.every((j) => j.state === 'COMPLETED') ? 'COMPLETED' : 'FAILED' }));
     }
   } finally {

@@ -4,7 +4,7 @@
 import type { RunEvent } from './events';
 import { taskAttempts, type RunSummary } from './run-summary';
 
-const COLORS: Record<string, string> = { COMPLETED: '#2e7d32', RUNNING: '#1565c0', PENDING: '#9e9e9e', FAILED: '#c62828', CANCELLED: '#6d4c41', TIMEOUT: '#ef6c00', NODE_FAIL: '#ad1457', OUT_OF_MEMORY: '#6a1b9a' };
+const COLORS: Record<string, string> = { COMPLETED: '#2e7d32', RUNNING: '#1565c0', PENDING: '#9e9e9e', CACHED: '#00838f', FAILED: '#c62828', CANCELLED: '#6d4c41', TIMEOUT: '#ef6c00', NODE_FAIL: '#ad1457', OUT_OF_MEMORY: '#6a1b9a' };
 const color = (state: string) => COLORS[state] ?? '#c62828';
 
 export function escapeHtml(s: string): string {
@@ -27,9 +27,10 @@ interface TaskBar extends Bar {
   group: string;
 }
 
-function bars(events: Iterable<RunEvent>, now: number): Bar[] {
+function bars(events: Iterable<RunEvent>, now: number, also: (e: RunEvent) => void = () => undefined): Bar[] {
   const latest = new Map<string, TaskBar>();
   for (const e of events) {
+    also(e);
     if (e.type !== 'job-state' || !e.start) continue;
     const label = `${e.job}${e.arrayIndex !== undefined ? `[${e.arrayIndex}]` : ''}${e.attempt > 1 ? ` #${e.attempt}` : ''}`;
     const start = Date.parse(e.start);
@@ -108,9 +109,37 @@ function dag(summary: RunSummary): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-size="12" font-family="sans-serif"><defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z" fill="#777"/></marker></defs>${edges.join('')}${nodes.join('')}</svg>`;
 }
 
+/** Provenance rows shown at most (a 10,000-task array would make the page unreadable and large). */
+export const PROVENANCE_ROWS = 1000;
+
+/** Each task's inputs (with their digests) and the outputs it wrote, from the cache's events. */
+type FileEvent = Extract<RunEvent, { type: 'job-cached' | 'job-recorded' }>;
+
+/** Collects the cache's events as the journal streams by (the report reads it once). */
+function provenanceCollector(): { add: (e: RunEvent) => void; latest: Map<string, FileEvent> } {
+  const latest = new Map<string, FileEvent>();
+  return { latest, add: (e) => void ((e.type === 'job-cached' || e.type === 'job-recorded') && latest.set(`${e.job}[${e.arrayIndex ?? ''}]`, e)) };
+}
+
+function provenance(latest: Map<string, FileEvent>): string {
+  if (latest.size === 0) return '<p>No job declared outputs that were recorded.</p>';
+  const digest = (d: string) => `<code title="${escapeHtml(d)}">${escapeHtml(d.replace(/^(sha256|tree):/, '$1:').slice(0, 19))}</code>`;
+  const files = (sets: Record<string, { path: string; digest: string }[]>) =>
+    Object.entries(sets).flatMap(([name, list]) => list.map((f) => `${escapeHtml(name)}: ${escapeHtml(f.path)} ${digest(f.digest)}`)).join('<br>');
+  const rows = [...latest.values()].slice(0, PROVENANCE_ROWS).map((e) => {
+    const label = `${e.job}${e.arrayIndex !== undefined ? `[${e.arrayIndex}]` : ''}`;
+    const how = e.type === 'job-cached' ? `CACHED from ${e.fromRun}` : 'ran';
+    return `<tr><td>${escapeHtml(label)}</td><td>${escapeHtml(how)}</td><td><code title="${escapeHtml(e.key)}">${escapeHtml(e.key.slice(0, 12))}</code></td><td>${files(e.inputs)}</td><td>${files(e.outputs)}</td></tr>`;
+  });
+  const more = latest.size > PROVENANCE_ROWS ? `<p>${latest.size - PROVENANCE_ROWS} more tasks are in the journal.</p>` : '';
+  return `<table><tr><th>job</th><th></th><th>key</th><th>inputs (digest)</th><th>outputs written (digest)</th></tr>${rows.join('')}</table>${more}`;
+}
+
 export function renderReport(summary: RunSummary, events: Iterable<RunEvent>, now = Date.now()): string {
+  const files = provenanceCollector();
   const rows = summary.jobs.map((j) => {
-    const done = j.tasks.filter((t) => t.state === 'COMPLETED').length;
+    const fromCache = j.cached?.filter((c) => c.index !== undefined && !j.tasks.some((t) => t.index === c.index)).length ?? 0;
+    const done = j.tasks.filter((t) => t.state === 'COMPLETED').length + fromCache;
     return `<tr><td>${escapeHtml(j.key)}</td><td>${escapeHtml(j.externalId ?? '-')}</td><td style="color:${color(j.state)}">${escapeHtml(j.state)}</td><td>${escapeHtml(taskAttempts(j))}</td><td>${j.exitCode ?? ''}</td><td>${j.arraySize ? `${done}/${j.arraySize}` : ''}</td><td>${escapeHtml([...new Set(j.tasks.map((t) => t.nodes).filter(Boolean))].join(', '))}</td></tr>`;
   });
   return `<!DOCTYPE html>
@@ -119,7 +148,8 @@ export function renderReport(summary: RunSummary, events: Iterable<RunEvent>, no
 <body><h1>${escapeHtml(summary.workflow)}: <span style="color:${color(summary.status)}">${escapeHtml(summary.status)}</span></h1>
 <p>Run ${escapeHtml(summary.runId)} of ${escapeHtml(summary.file)} on ${escapeHtml(summary.executor)} (profile ${escapeHtml(summary.profile)}), started ${escapeHtml(summary.startedAt)}${summary.finishedAt ? `, ended ${escapeHtml(summary.finishedAt)}` : ''}.</p>
 <h2>Jobs</h2><table><tr><th>job</th><th>id</th><th>state</th><th>attempt</th><th>exit</th><th>tasks</th><th>nodes</th></tr>${rows.join('')}</table>
-<h2>Timeline</h2>${timeline(bars(events, now))}
+<h2>Timeline</h2>${timeline(bars(events, now, files.add))}
+<h2>Provenance</h2>${provenance(files.latest)}
 <h2>DAG</h2>${dag(summary)}
 </body></html>
 `;

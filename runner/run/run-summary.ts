@@ -10,13 +10,16 @@ export interface JobSummary {
   needs: string[];
   attempt: number;
   externalId?: string;
-  state: JobState | 'NOT_SUBMITTED';
+  /** CACHED: every task taken from the cache (nothing submitted); a matrix partly cached has its state from the tasks that ran, the cached ones counted COMPLETED. */
+  state: JobState | 'NOT_SUBMITTED' | 'CACHED';
   exitCode?: number;
   /** Each task's latest state, and the attempt that produced it (an array retried in part mixes them). */
   tasks: { index?: number; attempt: number; state: JobState; exitCode?: number; nodes?: string; start?: string; end?: string }[];
   arraySize?: number;
   /** The group it runs in (one Slurm job for the group's jobs). */
   group?: string;
+  /** Tasks taken from the cache (index undefined: the job itself) and the run each came from. */
+  cached?: { index?: number; fromRun: string }[];
 }
 
 export interface RunSummary {
@@ -60,6 +63,9 @@ export function summarize(events: Iterable<RunEvent>): RunSummary | undefined {
       taskAt.set(j.key, new Map(kept.map((t, i) => [t.index, i])));
       status = 'RUNNING'; // a resumed run is going again
       finishedAt = undefined;
+    } else if (e.type === 'job-cached') {
+      const j = jobs.get(e.job);
+      if (j && !(j.cached ??= []).some((c) => c.index === e.arrayIndex)) j.cached.push({ index: e.arrayIndex, fromRun: e.fromRun });
     } else if (e.type === 'job-state') {
       const j = jobs.get(e.job);
       if (!j || j.externalId !== e.externalId) continue;
@@ -75,8 +81,15 @@ export function summarize(events: Iterable<RunEvent>): RunSummary | undefined {
   }
   if (!started) return undefined;
   for (const j of jobs.values()) {
+    const cached = j.cached?.length ?? 0;
+    if (j.tasks.length === 0 && cached > 0 && (j.arraySize === undefined || cached >= j.arraySize)) {
+      j.state = 'CACHED';
+      continue;
+    }
     if (j.tasks.length === 0) continue;
-    j.state = aggregateState(j.tasks.map((t) => t.state), j.arraySize ?? 1);
+    const ran = new Set(j.tasks.map((t) => t.index));
+    const states = [...j.tasks.map((t) => t.state), ...(j.cached ?? []).filter((c) => !ran.has(c.index)).map((): JobState => 'COMPLETED')];
+    j.state = aggregateState(states, j.arraySize ?? 1);
     j.exitCode = j.tasks.find((t) => t.exitCode !== undefined && t.exitCode !== 0)?.exitCode ?? j.tasks[0]?.exitCode;
   }
   return { runId: started.runId, workflow: started.workflow, file: started.file, executor: started.executor, profile: started.profile, startedAt: started.time, status, finishedAt, jobs: [...jobs.values()] };

@@ -12,6 +12,7 @@ import type { Plan } from '../plan/types';
 import { jobScriptName } from '../render/submit-script';
 import { event, type RunEvent, type RunStatus } from './events';
 import { SubmissionInterrupted, type Executor, type Submission, type TaskStatus } from './executor';
+import { applyCacheDecisions, recordChecked, restoreCached, type RunCache } from './cached-jobs';
 import { expandGroupRows } from './group-states';
 import { adoptCutGroupSubmissions, groupLogPaths, groupScriptPath, inSubmissionOrder } from './group-submissions';
 import { applyStatuses, dependentsOf, jobState, type TrackedJob } from './job-tracker';
@@ -53,6 +54,8 @@ export interface RunOptions {
   pollMs?: { min: number; max: number };
   /** Resolves when the user asks to stop (Ctrl-C): active jobs are cancelled. */
   cancelled?: Promise<void>;
+  /** The cache across runs (absent: every job runs, nothing is recorded). */
+  cache?: RunCache;
   /** Set by runWorkflow when the journal already holds events (a resumed run). */
   resuming?: boolean;
   /** How declared outputs are looked for after a task completes (the disk, by default). */
@@ -64,8 +67,11 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
   const o: RunOptions = { ...options, resuming: past.length > 0 };
   const journal = new Journal(o.dir.journal);
   // State changes are made durable once per poll (applyAndEmit syncs); submissions at once.
+  // The pinned image ids of this run (the READY lookup's), part of every cache key.
+  const imageIds = new Map<string, string>();
   const emit: Emit = Object.assign(
     (e: RunEvent) => {
+      if (e.type === 'image' && e.id) imageIds.set(e.ref, e.id);
       journal.append(e, e.type === 'job-state');
       o.onEvent(e);
     },
@@ -89,11 +95,14 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
     for (const m of unjournaled) emit(event('job-submitted', { job: m.key, attempt: m.attempt, externalId: m.externalId!, cacheKey: m.cacheKey }));
 
     await o.prepareImages(emit);
+    // Decided once the images are READY (their ids are in the keys), before anything is submitted.
+    if (o.cache) applyCacheDecisions(order, o.cache.decideAll(imageIds), o.cache, emit);
 
     // Reattach to what is still alive, then submit everything else in topological order.
     const alive = order.filter((j) => j.externalId && !isFinal(jobState(j)));
     if (alive.length > 0) applyAndEmit(o, jobs, await o.executor.poll(distinctIds(alive)), emit);
     const toSubmit = order.filter((j) => {
+      if (j.cached) return false;
       const state = j.externalId ? jobState(j) : undefined;
       return !(state === 'COMPLETED' && j.tasks.size > 0) && !(state && !isFinal(state));
     });
@@ -111,6 +120,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
     if (o.detach) return 'COMPLETED';
     return await follow(o, jobs, order, emit, interrupt.signal);
   } finally {
+    o.cache?.close();
     journal.close();
   }
 }
@@ -124,6 +134,8 @@ async function follow(o: RunOptions, jobs: Map<string, TrackedJob>, order: Track
     const active = order.filter((j) => j.externalId && !j.settled);
     let changed = applyAndEmit(o, jobs, await o.executor.poll(distinctIds(active)), emit);
     changed += await checkOutputs(o.plan, active, emit, o.outputProbe);
+    // Recorded only once the output check passed (after its wait for the shared file system).
+    if (o.cache) recordChecked(o.cache, active, o.dir.id, emit);
     emit.flush?.();
     interval = changed > 0 ? min : Math.min(max, Math.round(interval * 1.5));
     for (const j of active) {
@@ -201,7 +213,8 @@ export const LAUNCH_RETRIES = 2;
 /** The array tasks of the job that did not complete (failed, cancelled, or never run). */
 function unfinishedTasks(j: TrackedJob): number[] {
   const out: number[] = [];
-  for (let i = 0; i < (j.arraySize ?? 0); i++) if (j.tasks.get(i)?.state !== 'COMPLETED') out.push(i);
+  // Tasks taken from the cache are done too: a partly cached matrix submits only the others.
+  for (let i = 0; i < (j.arraySize ?? 0); i++) if (j.tasks.get(i)?.state !== 'COMPLETED' && !j.cachedTasks?.has(i)) out.push(i);
   return out;
 }
 
@@ -403,6 +416,8 @@ function restore(jobs: Map<string, TrackedJob>, past: RunEvent[]): TrackedJob[] 
       // Part of an array: the other tasks keep what their earlier attempts ended with.
       if (e.arrayIndices !== undefined) for (const i of parseArraySpec(e.arrayIndices).indices) j.tasks.delete(i);
       else j.tasks = new Map();
+    } else if (e.type === 'job-cached') {
+      restoreCached(jobs, e);
     } else if (e.type === 'job-state') {
       const j = jobs.get(e.job);
       if (!j || j.externalId !== e.externalId) continue;

@@ -17,6 +17,11 @@ function latestRows<T>(plan: Plan, events: Iterable<RunEvent>, row: (cells: stri
   for (const e of events) {
     if (e.type === 'image' && e.id) imageIds.set(e.ref, e.id);
     if (e.type === 'job-submitted') submitted.set(`${e.job}|${e.attempt}`, e.time);
+    // Taken from the cache: a row of its own, attempt 0 and no Slurm id (nothing was submitted).
+    if (e.type === 'job-cached') {
+      const image = imageOf.get(e.job) ?? '';
+      rows.set(`${e.job}|0|${e.arrayIndex ?? ''}`, row([e.job, '0', '', e.arrayIndex === undefined ? '' : String(e.arrayIndex), image, imageIds.get(image) ?? '', '', 'CACHED', '', '', '', '', '']));
+    }
     if (e.type !== 'job-state') continue;
     const image = imageOf.get(e.job) ?? '';
     rows.set(`${e.job}|${e.attempt}|${e.arrayIndex ?? ''}`, row([

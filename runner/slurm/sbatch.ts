@@ -28,11 +28,12 @@ export function sbatchArgv(sub: Submission, opts: SbatchArgvOptions = {}): strin
     ['working directory', sub.workdir],
     ['script path', sub.scriptPath],
     ...(sub.time !== undefined ? ([['time limit', sub.time]] as const) : []),
-    ...(sub.array !== undefined ? ([['array', sub.array]] as const) : []),
+    ...(sub.array !== undefined ? ([['array list', sub.array]] as const) : []),
   ] as const) {
     if (!value) throw new TypeError(`sbatch: the ${what} of job ${sub.job} is empty`);
     if (/[\n\r\0]/.test(value)) throw new TypeError(`sbatch: the ${what} of job ${sub.job} contains a line break or NUL`);
   }
+  if (sub.array !== undefined && !/^\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*(?:%\d+)?$/.test(sub.array)) throw new TypeError(`sbatch: the array list of job ${sub.job} is not INDEX[-INDEX],...[%N]: ${JSON.stringify(sub.array)}`);
   const argv = [opts.sbatch ?? 'sbatch', '--parsable', '--kill-on-invalid-dep=yes'];
   if (sub.noRequeue) argv.push('--no-requeue');
   if (opts.cluster) argv.push(`--clusters=${opts.cluster}`);
@@ -49,7 +50,7 @@ export function sbatchArgv(sub: Submission, opts: SbatchArgvOptions = {}): strin
     `--chdir=${sub.workdir}`,
     // On the command line, it overrides the script's #SBATCH --time.
     ...(sub.time !== undefined ? [`--time=${sub.time}`] : []),
-    // Likewise over #SBATCH --array: part of the array (only its failed tasks, say).
+    // Likewise over #SBATCH --array: part of the array (its failed tasks, or those the cache could not serve).
     ...(sub.array !== undefined ? [`--array=${sub.array}`] : []),
     ...(opts.extraArgs ?? []),
     // sbatch reads a relative script path from its own cwd (ours), and a leading '-' would be an option.

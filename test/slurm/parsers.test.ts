@@ -71,6 +71,13 @@ describe('slurm: sbatch', () => {
     ]);
   });
 
+  it('passes a partly cached array as --array=LIST before the script, and refuses anything else there', () => {
+    const argv = sbatchArgv({ ...sub, array: '1,4,7%2' });
+    assert.equal(argv[argv.length - 2], '--array=1,4,7%2');
+    assert.ok(sbatchArgv({ ...sub, array: '0-3,9' }).includes('--array=0-3,9'));
+    for (const bad of ['', '1;rm -rf /', '1,', '$(x)', '1 2', '--wrap=x']) assert.throws(() => sbatchArgv({ ...sub, array: bad }), TypeError, bad);
+  });
+
   it('leaves out --dependency without dependencies, dedupes them, adds cluster and extra args', () => {
     const argv = sbatchArgv({ ...sub, dependsOn: [] }, { sbatch: '/usr/bin/sbatch', cluster: 'perlmutter', extraArgs: ['--account=m1234'] });
     assert.equal(argv[0], '/usr/bin/sbatch');

@@ -1,0 +1,75 @@
+// `run --dry-run`: what a run would do, decided as the run decides it, with nothing pulled or
+// submitted. Image ids come from `shifterimg lookup` where the profile has Shifter on Slurm (a lookup
+// pulls nothing); elsewhere (the local engines only learn an id by preparing the image) from the last
+// run of this directory that made the image READY, and the output says so.
+
+import type { Plan } from '../plan/types';
+import type { Profile } from '../profiles/profile';
+import { openCache } from '../cache/open-cache';
+import { describeDecision, type Decision } from '../cache/decide';
+import { lookupImage } from '../images';
+import { journalEvents } from '../run/journal';
+import { listRuns, runDirOf } from '../run/run-dir';
+import { scriptEngine } from './executors';
+
+export interface DryRunTask {
+  job: string;
+  index?: number;
+  cached: boolean;
+  runId?: string;
+  key?: string;
+  reason?: string;
+}
+
+export interface DryRunResult {
+  imageIds: 'lookup' | 'last-run';
+  tasks: DryRunTask[];
+  /** Milliseconds spent deciding (after the image ids were known). */
+  decideMs: number;
+}
+
+/** Image ids READY in this directory's most recent run that had any. */
+function lastRunImageIds(base: string): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const id of listRuns(base).reverse()) {
+    for (const e of journalEvents(runDirOf(base, id).journal)) if (e.type === 'image' && e.id && e.status === 'READY') ids.set(e.ref, e.id);
+    if (ids.size > 0) break;
+  }
+  return ids;
+}
+
+export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: boolean, warn: (text: string) => void): Promise<DryRunResult> {
+  const lookup = profile.executor === 'slurm' && profile.engine === 'shifter';
+  let imageIds: Map<string, string>;
+  if (lookup) {
+    const found = await Promise.all(plan.images.map(async (i) => [i.ref, (await lookupImage(i.ref).catch(() => undefined)) ?? ''] as const));
+    imageIds = new Map(found.filter(([, id]) => id !== ''));
+  } else imageIds = lastRunImageIds(base);
+  const t0 = process.hrtime.bigint();
+  const session = openCache({ base, plan, engine: scriptEngine(profile), fresh, warn, imageIds });
+  const decisions = session.decideAll();
+  session.close();
+  const decideMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const tasks: DryRunTask[] = [];
+  for (const job of plan.jobs) {
+    for (const d of decisions.get(job.key) ?? []) tasks.push(taskOf(job.key, d.index, d.decision));
+  }
+  return { imageIds: lookup ? 'lookup' : 'last-run', tasks, decideMs };
+}
+
+function taskOf(job: string, index: number | undefined, d: Decision): DryRunTask {
+  const t: DryRunTask = { job, cached: d.cached };
+  if (index !== undefined) t.index = index;
+  if (d.cached) Object.assign(t, { runId: d.runId, key: d.key });
+  else t.reason = d.reason;
+  return t;
+}
+
+export function formatDryRun(r: DryRunResult): string {
+  const name = (t: DryRunTask) => (t.index === undefined ? t.job : `${t.job}[${t.index}]`);
+  const width = Math.max(0, ...r.tasks.map((t) => name(t).length));
+  const lines = r.tasks.map((t) => `${name(t).padEnd(width)}  ${describeDecision(t.cached ? { cached: true, runId: t.runId!, key: t.key! } : { cached: false, reason: t.reason! })}`);
+  const runs = r.tasks.filter((t) => !t.cached).length;
+  lines.push(`${runs} of ${r.tasks.length} would run; nothing was pulled or submitted${r.imageIds === 'last-run' ? ' (image ids as the last run made them READY: not checked without preparing the images)' : ''}`);
+  return lines.join('\n') + '\n';
+}
