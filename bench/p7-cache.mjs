@@ -69,12 +69,11 @@ write(env, join(dir, 'Snakefile'), snakefile());
 const sf = (...args) => asUser(env, dir, [process.execPath, join(root, 'bin/shifterflow.js'), ...args]);
 const smk = (...args) => asUser(env, dir, [snakemake, '-s', 'Snakefile', '--cores', '2', ...args]);
 
-/** The jobs `shifterflow run --dry-run --json` says would run. */
+/** The jobs `shifterflow run --dry-run --json` says would run (`tasks`: one row per job or array task). */
 function sfWouldRun() {
   const r = sf('run', 'p7.yaml', '--dry-run', '--json');
-  const data = JSON.parse(r.stdout);
-  const decisions = data.jobs ?? data;
-  return { ms: r.ms, runs: decisions.filter((d) => d.decision === 'runs' || d.runs === true || d.cached === false).map((d) => d.job ?? d.key).sort() };
+  const { tasks } = JSON.parse(r.stdout);
+  return { ms: r.ms, runs: [...new Set(tasks.filter((t) => !t.cached).map((t) => t.job))].sort() };
 }
 
 /** The jobs `snakemake -n` would run, from its job-stats table (one rule per job here). */
@@ -82,7 +81,7 @@ function smkWouldRun() {
   const r = smk('-n', '--quiet', 'rules');
   const runs = [];
   for (const line of `${r.stdout}\n${r.stderr}`.split('\n')) {
-    const m = /^\s*(\S+)\s+(\d+)\s*$/.exec(line);
+    const m = /^(\S+)\s+(\d+)\s+\d+\s+\d+\s*$/.exec(line);
     if (m && m[1] !== 'all' && m[1] !== 'total' && m[1] !== 'job') runs.push(m[1]);
   }
   return { ms: r.ms, runs: runs.sort() };

@@ -30,7 +30,8 @@ export function shellContexts(text: string, positions: readonly number[], skip: 
     }
     if (i >= text.length) break;
     const c = text[i];
-    const c2 = text.slice(i, i + 2);
+    // Two characters only where they can matter: a slice per character is most of the lexer's time.
+    const c2 = c === '$' || c === '<' ? text.slice(i, i + 2) : c;
     const f = top();
     if (f === 'sq') {
       if (c === "'") stack.pop();
