@@ -197,10 +197,18 @@ function unquote(v: string): string {
 }
 
 /** A JSON string's value; its characters map one to one when the string has no escapes. */
-function jsonWord(value: string, range: Range0, doc: TextDocument): Word {
+function jsonWord(parsed: string, range: Range0, doc: TextDocument): Word {
   const start = doc.offsetAt(range.start);
   const end = doc.offsetAt(range.end);
   const raw = doc.getText().slice(start, end);
+  // getJSONValue drops the blanks inside the string ("yum install" -> "yuminstall"): read it as JSON.
+  let value = parsed;
+  try {
+    const v: unknown = JSON.parse(raw);
+    if (typeof v === 'string') value = v;
+  } catch {
+    /* the parser's reading */
+  }
   const mapped: Mapped = raw === `"${value}"` ? { text: value, offsets: [...Array.from(value, (_, k) => start + 1 + k), start + 1 + value.length] } : approximately(value, start, end);
   return { value, offsets: mapped.offsets, start, end, expands: false };
 }
