@@ -9,6 +9,7 @@ import { WorkflowCodeActionProvider } from './code-actions';
 import { WorkflowCodeLensProvider } from './code-lens';
 import { COMPLETION_TRIGGERS, WorkflowCompletionProvider } from './completion';
 import { WorkflowDiagnostics } from './diagnostics';
+import { DOCKERFILE_SELECTOR, DockerfileDiagnostics } from './dockerfiles';
 import { WorkflowDocuments } from './documents';
 import { WorkflowHoverProvider } from './hover';
 import { Images } from './images';
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext) {
   timing.activateStart = performance.now();
   const documents = new WorkflowDocuments();
   const diagnostics = new WorkflowDiagnostics(documents, { deferInitial: true });
+  const dockerfiles = new DockerfileDiagnostics();
   const output = vscode.window.createOutputChannel('Shifter');
   const runs = new RunManager(context.extensionPath, output, documents);
   const images = new Images(documents);
@@ -49,6 +51,8 @@ export function activate(context: vscode.ExtensionContext) {
   sub.push(
     documents,
     diagnostics,
+    dockerfiles,
+    vscode.languages.registerCodeActionsProvider(DOCKERFILE_SELECTOR, dockerfiles, { providedCodeActionKinds: DockerfileDiagnostics.kinds }),
     output,
     runs,
     vscode.languages.registerCompletionItemProvider(SELECTOR, new WorkflowCompletionProvider(documents), ...COMPLETION_TRIGGERS),
@@ -85,10 +89,11 @@ export function activate(context: vscode.ExtensionContext) {
   // The first validation and the file watcher start once activation has returned.
   setTimeout(() => {
     diagnostics.validateOpen();
+    dockerfiles.checkOpen();
     void diagnostics.watch((vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath)).catch((err: unknown) => output.appendLine(`file watcher: ${String(err)}`));
   }, 0);
   timing.activateEnd = performance.now();
-  return { documents, diagnostics, runs, images };
+  return { documents, diagnostics, dockerfiles, runs, images };
 }
 
 async function validateCommand(diagnostics: WorkflowDiagnostics, target?: vscode.Uri): Promise<{ file: string; diagnostics: number }[]> {

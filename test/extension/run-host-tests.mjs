@@ -148,9 +148,64 @@ async function uiTest() {
   results.push({ name, ok, seconds: (Date.now() - started) / 1000 });
 }
 
+/** Quick Open -> Dockerfile -> Problems panel (Ctrl+Shift+M) lists the SD codes; screenshot. */
+async function dockerfileUiTest() {
+  const name = 'ui: Dockerfile -> Problems';
+  console.log(`\n=== @exthost ${name} ===`);
+  const started = Date.now();
+  const parts = findParts();
+  const { root, ws, env } = prepareWorkspace();
+  const profile = freshProfile({ 'problems.autoReveal': false });
+  let server;
+  let browser;
+  let ok = false;
+  try {
+    server = await startCodeServer({ entry: parts.entry, userDataDir: profile.userDataDir, extensionsDir: profile.extensionsDir, env: { ...process.env, ...env } });
+    browser = await launchChromium(parts.chromium);
+    const page = await openWorkbench(browser, workbenchUrl(server, { folder: ws, extensionDevelopmentPath: repo }));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ state: 'attached', timeout: 60_000 });
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 20_000 });
+    await page.keyboard.type('Dockerfile');
+    await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'attached', timeout: 20_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(1500);
+    await page.keyboard.press('Control+Shift+M');
+    const problems = page.locator('.markers-panel');
+    await problems.waitFor({ state: 'visible', timeout: 20_000 });
+    await problems.locator('.monaco-list-row', { hasText: 'SD001' }).first().waitFor({ state: 'attached', timeout: 20_000 });
+    await page.waitForTimeout(500);
+    const text = await problems.innerText();
+    mkdirSync(join(repo, 'test-results'), { recursive: true });
+    const shot = join(repo, 'test-results', 'exthost-dockerfile-problems.png');
+    await page.screenshot({ path: shot });
+    writeFileSync(join(repo, 'test-results', 'exthost-dockerfile-problems.txt'), text);
+    // The panel's list is virtual: the rows in view (the first six of eleven), and the file's count.
+    for (const code of ['SD001', 'SD002', 'SD003', 'SD007', 'SD009']) if (!text.includes(code)) throw new Error(`the Problems panel does not show ${code}:\n${text}`);
+    if (!/Dockerfile\s+11\b/.test(text)) throw new Error(`the Problems panel does not count 11 problems in the Dockerfile:\n${text}`);
+    console.log(`  ✔ the Problems panel shows the Dockerfile's SD codes (screenshot ${shot})`);
+    ok = true;
+  } catch (err) {
+    console.error(`  ✘ ${err.stack ?? err}`);
+  } finally {
+    try {
+      await browser?.close();
+    } catch {
+      /* gone */
+    }
+    if (server) await stopProcess(server.child);
+    rmSync(profile.root, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
+  }
+  results.push({ name, ok, seconds: (Date.now() - started) / 1000 });
+}
+
 if (!only || only === 'trusted') await runSuite('trusted workspace', 'host-index.js', []);
 if (!only || only === 'untrusted') await runSuite('untrusted workspace', 'host-index-untrusted.js', ['--untrusted']);
 if (!only || only === 'ui') await uiTest();
+if (!only || only === 'ui' || only === 'dockerfile-ui') await dockerfileUiTest();
 
 console.log('\n@exthost summary:');
 for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds.toFixed(1)} s)`);

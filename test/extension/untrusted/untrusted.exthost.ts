@@ -20,6 +20,12 @@ describe('@exthost untrusted workspace (Restricted Mode)', () => {
     assert.match(preview.getText(), /^#!\/bin\/bash/);
   });
 
+  it('shows the Dockerfile rules too (read-only, in-process)', async () => {
+    const editor = await open('Dockerfile');
+    await until('Dockerfile diagnostics', () => (shifterflowDiagnostics(editor.document.uri).some((d) => d.code === 'SD001') ? true : undefined));
+    assert.equal((await stats()).processes.started, 0);
+  });
+
   it('runs, pulls, lists, looks up and opens shells without spawning any process', async () => {
     const { document } = await open('hello.shifterflow.yaml');
     await vscode.commands.executeCommand('shifterflow.runWorkflow', document.uri);

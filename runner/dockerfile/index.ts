@@ -1,0 +1,3 @@
+// The Dockerfile rules (issue 14): what the editor and the CLI load.
+export { checkDockerfile } from './check';
+export { DOCKERFILE_CODES, type DockerfileCode, type DockerfileCodeInfo } from './codes';
