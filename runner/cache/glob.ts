@@ -1,14 +1,12 @@
 // The files an input glob names, read at decision time (inputs may be patterns only for files there
 // before the run): `*` and `?` within one path segment, `[...]` classes; a leading dot is matched
 // only by a pattern segment that starts with one (as the shell does). Sorted, so the same files are
-// always the same list in the key.
+// always the same list in the key. The one glob walker: the run's expansion of input patterns
+// (run/glob-paths.ts) and SF056 (run/missing-inputs.ts) use it too.
 
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-
-export function isGlob(path: string): boolean {
-  return /[*?[]/.test(path);
-}
+import { isGlobPattern as isGlob } from '../plan/files';
 
 function segmentRegex(segment: string): RegExp {
   let re = '';
