@@ -4,6 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { PerDocumentDelay } from './per-document-delay';
 import { settings } from './config';
 import type { ValidationResult } from '../runner/workflow/validate';
 import { WorkflowDocuments, toVscodeDiagnostic } from './documents';
@@ -11,7 +12,7 @@ import { isWorkflowDocument, isWorkflowFileName } from './workflow-files';
 
 export class WorkflowDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('shifterflow');
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new PerDocumentDelay();
   private readonly disposables: vscode.Disposable[] = [];
   private watcher: { close(): Promise<void> } | undefined;
 
@@ -42,7 +43,7 @@ export class WorkflowDiagnostics implements vscode.Disposable {
   /** Validates now and publishes; returns the number of diagnostics (undefined: not a workflow). */
   validateNow(doc: vscode.TextDocument): number | undefined {
     if (!isWorkflowDocument(doc)) return undefined;
-    this.cancel(doc.uri);
+    this.pending.cancel(doc.uri);
     const known = this.documents.peek(doc.uri);
     const result = this.documents.get(doc);
     // A new validation has published itself (onDidValidate); a result already known is shown again.
@@ -51,38 +52,18 @@ export class WorkflowDiagnostics implements vscode.Disposable {
   }
 
   private publish(uri: vscode.Uri, result: ValidationResult): void {
-    this.cancel(uri);
+    this.pending.cancel(uri);
     this.collection.set(uri, result.diagnostics.map(toVscodeDiagnostic));
     this.documents.fireUpdated(uri);
   }
 
   /** For a workflow document that changed (the change listener checked). */
   private schedule(doc: vscode.TextDocument): void {
-    // Without a delay, at once: not after the outline and code lens requests already queued.
-    if (settings.validationDelay() === 0) {
-      this.validateNow(doc);
-      return;
-    }
-    this.cancel(doc.uri);
-    const key = doc.uri.toString();
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        if (!doc.isClosed) this.validateNow(doc);
-      }, settings.validationDelay()),
-    );
-  }
-
-  private cancel(uri: vscode.Uri): void {
-    const key = uri.toString();
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t);
-    this.timers.delete(key);
+    this.pending.schedule(doc, settings.validationDelay(), (d) => this.validateNow(d));
   }
 
   private closed(doc: vscode.TextDocument): void {
-    this.cancel(doc.uri);
+    this.pending.cancel(doc.uri);
     // A file on disk keeps its diagnostics (the watcher owns it from now on); anything else loses them.
     if (doc.uri.scheme !== 'file' || !isWorkflowFileName(doc.uri.path)) {
       this.collection.delete(doc.uri);
@@ -130,7 +111,7 @@ export class WorkflowDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.pending.dispose();
     void this.watcher?.close();
     this.collection.dispose();
     for (const d of this.disposables) d.dispose();

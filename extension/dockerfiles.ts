@@ -4,6 +4,7 @@
 // in-process: allowed in Restricted Mode, no program is ever started. Debounced like workflow files.
 
 import * as vscode from 'vscode';
+import { PerDocumentDelay } from './per-document-delay';
 import type { Diagnostic as CoreDiagnostic } from '../runner/workflow/diagnostic';
 import { settings } from './config';
 import { toRange, toVscodeDiagnostic } from './documents';
@@ -26,7 +27,7 @@ export class DockerfileDiagnostics implements vscode.Disposable, vscode.CodeActi
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
   readonly collection = vscode.languages.createDiagnosticCollection('shifterflow-dockerfile');
   private readonly results = new Map<string, { version: number; diagnostics: CoreDiagnostic[] }>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new PerDocumentDelay();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor() {
@@ -34,7 +35,7 @@ export class DockerfileDiagnostics implements vscode.Disposable, vscode.CodeActi
       vscode.workspace.onDidOpenTextDocument((d) => this.checkNow(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => {
-        this.cancel(d.uri);
+        this.pending.cancel(d.uri);
         this.collection.delete(d.uri);
         this.results.delete(d.uri.toString());
       }),
@@ -48,7 +49,7 @@ export class DockerfileDiagnostics implements vscode.Disposable, vscode.CodeActi
   /** Checks now and publishes; returns the core diagnostics (undefined: not a Dockerfile). */
   checkNow(doc: vscode.TextDocument): CoreDiagnostic[] | undefined {
     if (!isDockerfileDocument(doc)) return undefined;
-    this.cancel(doc.uri);
+    this.pending.cancel(doc.uri);
     const diagnostics = this.get(doc);
     this.collection.set(doc.uri, diagnostics.map(toVscodeDiagnostic));
     return diagnostics;
@@ -65,25 +66,7 @@ export class DockerfileDiagnostics implements vscode.Disposable, vscode.CodeActi
 
   private schedule(doc: vscode.TextDocument): void {
     if (!isDockerfileDocument(doc)) return;
-    if (settings.validationDelay() === 0) {
-      this.checkNow(doc);
-      return;
-    }
-    this.cancel(doc.uri);
-    const key = doc.uri.toString();
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        if (!doc.isClosed) this.checkNow(doc);
-      }, settings.validationDelay()),
-    );
-  }
-
-  private cancel(uri: vscode.Uri): void {
-    const t = this.timers.get(uri.toString());
-    if (t) clearTimeout(t);
-    this.timers.delete(uri.toString());
+    this.pending.schedule(doc, settings.validationDelay(), (d) => this.checkNow(d));
   }
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] | undefined {
@@ -106,7 +89,7 @@ export class DockerfileDiagnostics implements vscode.Disposable, vscode.CodeActi
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.pending.dispose();
     this.collection.dispose();
     for (const d of this.disposables) d.dispose();
   }
