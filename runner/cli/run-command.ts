@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { formatDiagnostic } from '../workflow/diagnostic';
+import { formatDiagnostic, hasErrors } from '../workflow/diagnostic';
 import { validateText } from '../workflow/validate';
 import { isProfileName, type ProfileName } from '../profiles/profile';
 import { planWorkflow } from '../plan';
@@ -11,6 +11,8 @@ import { EngineError } from '../engines';
 import { RenderError, renderGroup, renderJob } from '../render';
 import { LocalExecutor } from '../local/local-executor';
 import { prepareLocalRun } from '../local/prepare-local';
+import { registryOpener } from '../imagecheck/registry-open';
+import { event } from '../run/events';
 import { createRunDir, runDirOf, listRuns } from '../run/run-dir';
 import { preflightSubmitHost } from '../run/preflight';
 import { runWorkflow, type RenderedGroup } from '../run/run-workflow';
@@ -20,8 +22,9 @@ import { parse } from './args';
 import { jsonLines, liveDisplay, plainLines } from './progress';
 import { readWorkflowFile } from './read-workflow';
 import { UserError } from './user-error';
+import { checkWorkflowImages } from './workflow-image-check';
 
-export const RUN_USAGE = `Usage: shifterflow run FILE [--job NAME]... [--profile nersc|slurm|local] [--detach] [--json] [--resume [RUN]]
+export const RUN_USAGE = `Usage: shifterflow run FILE [--job NAME]... [--profile nersc|slurm|local] [--detach] [--json] [--resume [RUN]] [--no-image-check]
 
 Validates the workflow, makes every image ready, submits every job with its dependencies and
 follows them to the end. Writes .shifterflow/runs/<run-id>/ (scripts, journal, logs, trace.tsv).
@@ -33,6 +36,8 @@ Options:
   --detach       return once everything is submitted
   --json         one JSON event per line on stdout
   --resume [RUN] continue a run (the latest when RUN is omitted): finished jobs are not run again
+  --no-image-check  on Slurm, do not check the images against Shifter's rules before pulling them
+                 (as 'shifterflow images check'; an error stops the run, warnings are printed)
   -h, --help`;
 
 /** `--resume` takes an optional RUN: a bare one (at the end, or before an option or the workflow file) means the latest. */
@@ -50,7 +55,7 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
   // them. Kept at its initial size (more, cheaper scavenges), peak RSS drops by ~30 MB (bench P6).
   setFlagsFromString('--semi-space-growth-factor=1');
   const argv = withResumeValue(rawArgv);
-  const { values, positionals } = parse(argv, { profile: { type: 'string' }, job: { type: 'string', multiple: true }, detach: { type: 'boolean' }, json: { type: 'boolean' }, resume: { type: 'string' }, 'poll-ms': { type: 'string' } }, RUN_USAGE);
+  const { values, positionals } = parse(argv, { profile: { type: 'string' }, job: { type: 'string', multiple: true }, detach: { type: 'boolean' }, json: { type: 'boolean' }, resume: { type: 'string' }, 'no-image-check': { type: 'boolean' }, 'poll-ms': { type: 'string' } }, RUN_USAGE);
   if (values.help) {
     process.stdout.write(RUN_USAGE + '\n');
     return 0;
@@ -125,6 +130,14 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
         }
         const problems = preflightSubmitHost(plan, base);
         if (problems.length > 0) throw new UserError(`${problems.join('\n')}\nnothing was submitted`, 1);
+        if (values['no-image-check'] !== true) {
+          // Read from the registry before anything is pulled: an image Shifter cannot run stops the run here.
+          const found = await checkWorkflowImages({ file, source: result.source, workflow: result.workflow!, plan }, registryOpener());
+          if (hasErrors(found)) {
+            throw new UserError(`${found.map(formatDiagnostic).join('\n')}\nnothing was pulled or submitted (--no-image-check skips the check)`, 1);
+          }
+          for (const d of found) emit(event('message', { level: d.severity === 'info' ? 'info' : 'warning', text: formatDiagnostic(d) }));
+        }
         if (result.profile.engine === 'shifter') return pullShifterImages(plan, emit);
         throw new UserError(`engine "${result.profile.engine}" cannot run on the Slurm executor yet`);
       },
