@@ -132,7 +132,11 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
         if (problems.length > 0) throw new UserError(`${problems.join('\n')}\nnothing was submitted`, 1);
         if (values['no-image-check'] !== true) {
           // Read from the registry before anything is pulled: an image Shifter cannot run stops the run here.
-          const found = await checkWorkflowImages({ file, source: result.source, workflow: result.workflow!, plan }, registryOpener());
+          // An image the check cannot read (credentials only the gateway has, a registry it cannot
+          // reach) is not refused here: the pull decides, with the gateway's own error.
+          const found = await checkWorkflowImages({ file, source: result.source, workflow: result.workflow!, plan }, registryOpener(), (message) =>
+            emit(event('message', { level: 'warning', text: `${message}; image not checked` })),
+          );
           if (hasErrors(found)) {
             throw new UserError(`${found.map(formatDiagnostic).join('\n')}\nnothing was pulled or submitted (--no-image-check skips the check)`, 1);
           }

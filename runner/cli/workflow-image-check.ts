@@ -18,7 +18,11 @@ export interface WorkflowImageCheck {
   plan: Plan;
 }
 
-export async function checkWorkflowImages(w: WorkflowImageCheck, options: ImageCheckOptions): Promise<Diagnostic[]> {
+/**
+ * `unreadable`: what to do with an image the registry cannot give (unknown, refused, broken). Without
+ * it that is a positioned error; `run` passes a callback instead, and the pull decides.
+ */
+export async function checkWorkflowImages(w: WorkflowImageCheck, options: ImageCheckOptions, unreadable?: (message: string) => void): Promise<Diagnostic[]> {
   const uses = planImageUses(w.plan);
   const diagnostics: Diagnostic[] = [];
   for (const image of w.plan.images) {
@@ -29,8 +33,11 @@ export async function checkWorkflowImages(w: WorkflowImageCheck, options: ImageC
       result = await checkImage(image.ref, { uses: uses.get(image.ref) ?? [] }, options);
     } catch (e) {
       // An image the registry cannot give (unknown, refused, broken) is reported where the file names it.
-      if (e instanceof UserError) throw new UserError(`${w.file}:${range.start.line + 1}:${range.start.character + 1}: ${e.message}`, 1);
-      throw e;
+      if (!(e instanceof UserError)) throw e;
+      const message = `${w.file}:${range.start.line + 1}:${range.start.character + 1}: ${e.message}`;
+      if (!unreadable) throw new UserError(message, 1);
+      unreadable(message);
+      continue;
     }
     for (const f of result.findings) {
       const paths = f.count > 0 ? ` (${listPaths(f)})` : '';

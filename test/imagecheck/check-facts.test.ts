@@ -61,6 +61,9 @@ describe('image check rules over streamed layers', () => {
     assert.match(f[0].message, /MPI job sim/);
     const withMpi: ImageSpec = { ...images.clean.spec, layers: [...images.clean.spec.layers, [{ path: '/usr/local/lib/libmpi.so.12', content: 'ELF' }, { path: '/etc/ld.so.cache', content: 'new' }]] };
     assert.deepEqual(await findings(withMpi, { uses: [use({ mpi: true })] }), []);
+    // Debian's MPICH (and what links against it) names the same ABI libmpich.so.12.
+    const withMpich: ImageSpec = { ...images.clean.spec, layers: [...images.clean.spec.layers, [{ path: '/usr/lib/x86_64-linux-gnu/libmpich.so.12', content: 'ELF' }]] };
+    assert.deepEqual(await findings(withMpich, { uses: [use({ mpi: true })] }), []);
   });
 
   it('SI010 with an MPI job: the distribution MPICH is a warning', async () => {
