@@ -36,8 +36,9 @@ Options:
   --detach       return once everything is submitted
   --json         one JSON event per line on stdout
   --resume [RUN] continue a run (the latest when RUN is omitted): finished jobs are not run again
-  --no-image-check  on Slurm, do not check the images against Shifter's rules before pulling them
-                 (as 'shifterflow images check'; an error stops the run, warnings are printed)
+  --no-image-check
+                 on Slurm, skip checking the images against Shifter's rules before the pull (as
+                 'shifterflow images check': an error stops the run, warnings are printed)
   -h, --help`;
 
 /** `--resume` takes an optional RUN: a bare one (at the end, or before an option or the workflow file) means the latest. */
