@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cluster, clusterWorkflow, clusterWorkspace, journalOf, runAsUser, runDirs, sacctJobs, slurm, unique, type Cluster } from '../e2e/cluster';
@@ -37,7 +37,7 @@ describe('workflow image check against the real registry @cluster', function () 
   let work: string;
 
   const validate = (args: string[]) =>
-    spawnSync(process.execPath, [CLI, 'validate', '--images', ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(work, 'cache'), SHIFTERFLOW_REGISTRY: TEST_REGISTRY }, timeout: 300_000 });
+    spawnSync(process.execPath, [CLI, 'validate', '--images', ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(work, 'cache'), SHIFTERFLOW_REGISTRY: TEST_REGISTRY, SHIFTERFLOW_IMAGE_CHECK_CACHE: '' }, timeout: 300_000 });
 
   before(async () => {
     const res = await fetch(`http://${TEST_REGISTRY}/v2/`).catch((e) => assert.fail(`PREREQUISITE: no registry at ${TEST_REGISTRY}: ${e}`));
@@ -75,12 +75,22 @@ describe('workflow image check against the real registry @cluster', function () 
     assert.equal(again.stderr, '');
     assert.deepEqual(JSON.parse(again.stdout), JSON.parse(first.stdout));
     // A fresh cache cannot check without the layers: the first answer really came from the cache.
-    const fresh = spawnSync(process.execPath, [CLI, 'validate', '--images', 'wf.yaml'], { cwd: work, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(work, 'cache2'), SHIFTERFLOW_REGISTRY: TEST_REGISTRY } });
+    const fresh = spawnSync(process.execPath, [CLI, 'validate', '--images', 'wf.yaml'], { cwd: work, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(work, 'cache2'), SHIFTERFLOW_REGISTRY: TEST_REGISTRY, SHIFTERFLOW_IMAGE_CHECK_CACHE: '' } });
     assert.equal(fresh.status, 1);
     assert.match(fresh.stderr, /^shifterflow: wf\.yaml:6:3: /);
     // Pushed again for the run tests.
     pushed.length = 0;
     for (const f of [images.SI001, images.clean]) pushed.push(await pushImage(f.spec));
+  });
+
+  it('run on the local profile does not check the image (engine none: nothing pulled either)', () => {
+    const dir = mkdtempSync(join(work, 'local-'));
+    writeFileSync(join(dir, 'wf.yaml'), `version: 1\nname: wl\nprofile: local\njobs:\n  a:\n    image: docker:${images.SI001.spec.name}\n    command: "true"\n`);
+    const cache = join(dir, 'cache');
+    const r = spawnSync(process.execPath, [CLI, 'run', 'wf.yaml'], { cwd: dir, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache, SHIFTERFLOW_REGISTRY: TEST_REGISTRY, SHIFTERFLOW_IMAGE_CHECK_CACHE: '', SHIFTERFLOW_ENGINE: 'none' }, timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /SI0\d\d/);
+    assert.equal(existsSync(join(cache, 'shifterflow', 'image-check')), false, 'no image was checked');
   });
 
   describe('run on the Slurm profile', () => {
