@@ -54,7 +54,7 @@ export function resetCalls(dir) {
 
 export function asUser(env, dir, argv, extraPath = '') {
   const t = performance.now();
-  const r = spawnSync('runuser', ['-u', env.SF_TEST_USER, '--', 'env', '-i', `SLURM_CONF=${env.SLURM_CONF}`, `PATH=${extraPath ? `${extraPath}:` : ''}/usr/local/bin:/usr/bin:/bin`, `HOME=${env.SF_TEST_HOME}`, `USER=${env.SF_TEST_USER}`, ...argv], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync('runuser', ['-u', env.SF_TEST_USER, '--', 'env', '-i', `SLURM_CONF=${env.SLURM_CONF}`, `PATH=${extraPath ? `${extraPath}:` : ''}/usr/local/bin:/usr/bin:/bin`, `HOME=${env.SF_TEST_HOME}`, `USER=${env.SF_TEST_USER}`, `SHIFTERFLOW_REGISTRY=${env.SF_REGISTRY ?? '127.0.0.1:5000'}`, ...argv], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
   return { ms, stdout: r.stdout, stderr: r.stderr };

@@ -5,13 +5,16 @@ import { UserError } from './user-error';
 export const IMAGES_USAGE = `Usage: shifterflow images pull REF... [--user a,b] [--group g] [--json]
        shifterflow images list [--json]
        shifterflow images lookup REF [--json]
+       shifterflow images check REF... [--json] [--mpi]
 
 Talks to Shifter's image gateway through shifterimg, as a run does before it submits anything.
 pull waits for every image (in parallel) and judges by the final status word, never shifterimg's
 exit code: it exits 0 when every image is READY, 1 otherwise. lookup prints the image id (exit 1
-when the gateway does not know the image).`;
+when the gateway does not know the image). check reads images from their registry and checks them
+against Shifter's rules ('images check --help').`;
 
 export async function imagesCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'check') return (await import('./images-check-command')).imagesCheckCommand(argv.slice(1));
   const { values, positionals } = parse(argv, { json: { type: 'boolean' }, user: { type: 'string' }, group: { type: 'string' } }, IMAGES_USAGE);
   const [verb, ...refs] = positionals;
   if (values.help || !verb) {

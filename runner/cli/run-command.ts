@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { formatDiagnostic } from '../workflow/diagnostic';
+import { formatDiagnostic, hasErrors } from '../workflow/diagnostic';
 import { validateText } from '../workflow/validate';
 import { isProfileName, type ProfileName } from '../profiles/profile';
 import { planWorkflow } from '../plan';
@@ -14,6 +14,7 @@ import { EngineError } from '../engines';
 import { RenderError, renderGroup, renderJob } from '../render';
 import { LocalExecutor } from '../local/local-executor';
 import { prepareLocalRun } from '../local/prepare-local';
+import { registryOpener } from '../imagecheck/registry-open';
 import { createRunDir, runDirOf, listRuns } from '../run/run-dir';
 import { preflightSubmitHost } from '../run/preflight';
 import { missingInputs } from '../run/missing-inputs';
@@ -29,8 +30,9 @@ import { parse } from './args';
 import { jsonLines, liveDisplay, plainLines } from './progress';
 import { readWorkflowFile } from './read-workflow';
 import { UserError } from './user-error';
+import { checkWorkflowImages } from './workflow-image-check';
 
-export const RUN_USAGE = `Usage: shifterflow run FILE [--job NAME]... [--profile nersc|slurm|local] [--detach] [--json] [--resume [RUN]] [--fresh] [--dry-run]
+export const RUN_USAGE = `Usage: shifterflow run FILE [--job NAME]... [--profile nersc|slurm|local] [--detach] [--json] [--resume [RUN]] [--fresh] [--dry-run] [--no-image-check]
 
 Validates the workflow, makes every image ready, submits every job with its dependencies and
 follows them to the end. Writes .shifterflow/runs/<run-id>/ (scripts, journal, logs, trace.tsv).
@@ -48,6 +50,9 @@ Options:
   --resume [RUN] continue a run (the latest when RUN is omitted): finished jobs are not run again
   --fresh        take nothing from the cache (what completes is still recorded)
   --dry-run      pull and submit nothing: print per job "cached (RUN)" or "runs: WHY" (with --json, as data)
+  --no-image-check
+                 on Slurm, skip checking the images against Shifter's rules before the pull (as
+                 'shifterflow images check': an error stops the run, warnings are printed)
   -h, --help`;
 
 /** `--resume` takes an optional RUN: a bare one (at the end, or before an option or the workflow file) means the latest. */
@@ -65,7 +70,7 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
   // them. Kept at its initial size (more, cheaper scavenges), peak RSS drops by ~30 MB (bench P6).
   setFlagsFromString('--semi-space-growth-factor=1');
   const argv = withResumeValue(rawArgv);
-  const { values, positionals } = parse(argv, { profile: { type: 'string' }, job: { type: 'string', multiple: true }, detach: { type: 'boolean' }, json: { type: 'boolean' }, resume: { type: 'string' }, 'poll-ms': { type: 'string' }, fresh: { type: 'boolean' }, 'dry-run': { type: 'boolean' } }, RUN_USAGE);
+  const { values, positionals } = parse(argv, { profile: { type: 'string' }, job: { type: 'string', multiple: true }, detach: { type: 'boolean' }, json: { type: 'boolean' }, resume: { type: 'string' }, 'poll-ms': { type: 'string' }, fresh: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'no-image-check': { type: 'boolean' } }, RUN_USAGE);
   if (values.help) {
     process.stdout.write(RUN_USAGE + '\n');
     return 0;
@@ -158,6 +163,18 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
         }
         const problems = preflightSubmitHost(plan, base);
         if (problems.length > 0) throw new UserError(`${problems.join('\n')}\nnothing was submitted`, 1);
+        if (values['no-image-check'] !== true) {
+          // Read from the registry before anything is pulled: an image Shifter cannot run stops the run here.
+          // An image the check cannot read (credentials only the gateway has, a registry it cannot
+          // reach) is not refused here: the pull decides, with the gateway's own error.
+          const found = await checkWorkflowImages({ file, source: result.source, workflow: result.workflow!, plan }, registryOpener(), (message) =>
+            emit(event('message', { level: 'warning', text: `${message}; image not checked` })),
+          );
+          if (hasErrors(found)) {
+            throw new UserError(`${found.map(formatDiagnostic).join('\n')}\nnothing was pulled or submitted (--no-image-check skips the check)`, 1);
+          }
+          for (const d of found) emit(event('message', { level: d.severity === 'info' ? 'info' : 'warning', text: formatDiagnostic(d) }));
+        }
         if (result.profile.engine === 'shifter') return pullShifterImages(plan, emit);
         throw new UserError(`engine "${result.profile.engine}" cannot run on the Slurm executor yet`);
       },

@@ -6,6 +6,7 @@
 
 import { dockerReference } from '../engines/docker-reference';
 import { EngineError } from '../engines/engine';
+import { isLoopback } from '../registry/location';
 import type { LocalSettings } from './settings';
 
 export interface RegistryImage {
@@ -32,9 +33,4 @@ export function registryImage(ref: string, settings: Pick<LocalSettings, 'regist
   }
   const host = reference.split('/')[0];
   return { reference, host, tlsVerify: settings.tlsVerify ?? !isLoopback(host) };
-}
-
-function isLoopback(host: string): boolean {
-  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
-  return name === 'localhost' || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
 }

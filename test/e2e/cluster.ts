@@ -49,11 +49,14 @@ export function clusterWorkspace(c: Cluster, files: Record<string, string>): str
 }
 
 function userEnv(c: Cluster): string[] {
-  return [`SLURM_CONF=${c.env.SLURM_CONF}`, 'PATH=/usr/local/bin:/usr/bin:/bin', `HOME=${c.home}`, `USER=${c.user}`, 'LANG=C.UTF-8'];
+  // The stand-in's gateway reads docker: images from the test registry (SHIFTER_GATEWAY_REGISTRY, set
+  // from SF_REGISTRY): the run's image check must read the same images there, not from Docker Hub.
+  return [`SLURM_CONF=${c.env.SLURM_CONF}`, 'PATH=/usr/local/bin:/usr/bin:/bin', `HOME=${c.home}`, `USER=${c.user}`, 'LANG=C.UTF-8', `SHIFTERFLOW_REGISTRY=${c.env.SF_REGISTRY ?? '127.0.0.1:5000'}`];
 }
 
-export function runAsUser(c: Cluster, cwd: string, args: string[], timeoutMs = 180_000) {
-  const r = spawnSync('runuser', ['-u', c.user, '--', 'env', '-i', ...userEnv(c), process.execPath, CLI, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs });
+/** `env`: NAME=VALUE after the cluster's (a later one wins; `NAME=` unsets a setting for shifterflow). */
+export function runAsUser(c: Cluster, cwd: string, args: string[], timeoutMs = 180_000, env: string[] = []) {
+  const r = spawnSync('runuser', ['-u', c.user, '--', 'env', '-i', ...userEnv(c), ...env, process.execPath, CLI, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -263,7 +263,10 @@ jobs:
     };
     assert.equal(runAsUser(c, dir, ['run', 'wf.yaml']).code, 1);
     const onSlurm = shape();
-    const local = runAsUser(c, dir, ['run', 'wf.yaml', '--profile', 'local']);
+    // The local run reads its images as it did before the Slurm runs' image check needed the test
+    // registry named: through the local engines' own registry settings (with SHIFTERFLOW_REGISTRY
+    // bwrap's skopeo, under runuser, cannot read its auth file and the run falls to podman).
+    const local = runAsUser(c, dir, ['run', 'wf.yaml', '--profile', 'local'], 180_000, ['SHIFTERFLOW_REGISTRY=']);
     assert.equal(local.code, 1, local.stderr);
     assert.match(local.stderr, /on local/);
     assert.deepEqual(shape(), onSlurm);

@@ -47,7 +47,9 @@ export function sleep(ms: number): Promise<void> {
 
 function userEnv(c: Cluster, user: string, extra: Record<string, string>): string[] {
   const home = join(c.env.SF_GLOBAL_ROOT, 'home', user);
-  return [`SLURM_CONF=${c.env.SLURM_CONF}`, 'PATH=/usr/local/bin:/usr/bin:/bin', `HOME=${home}`, `USER=${user}`, 'LANG=C.UTF-8', ...Object.entries(extra).map(([k, v]) => `${k}=${v}`)];
+  return [`SLURM_CONF=${c.env.SLURM_CONF}`, 'PATH=/usr/local/bin:/usr/bin:/bin', `HOME=${home}`, `USER=${user}`, 'LANG=C.UTF-8',
+    // The image check before a Slurm run reads the images from the registry the test gateway pulls from (never Docker Hub).
+    `SHIFTERFLOW_REGISTRY=${c.env.SF_REGISTRY ?? '127.0.0.1:5000'}`, ...Object.entries(extra).map(([k, v]) => `${k}=${v}`)];
 }
 
 export interface Result {
