@@ -36,7 +36,7 @@ export const bwrapEngine: LocalEngine = {
   async probe(_settings, user): Promise<ProbeResult> {
     // Images are read from their registry and unpacked in-process (runner/registry): bwrap is the one tool.
     const version = await execFile('bwrap', ['--version'], { timeoutMs: 20_000 });
-    if (version.code !== 0) return { ok: false, reason: `bwrap does not run (apt-get install bubblewrap): ${failureText(version)}` };
+    if (version.code !== 0) return { ok: false, reason: failureText(version) };
     // A real sandbox as the container's user: user namespaces may be disabled for ordinary users.
     const u = String(user.uid);
     const g = String(user.gid);
