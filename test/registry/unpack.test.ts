@@ -12,6 +12,9 @@ import { gzipSync } from 'node:zlib';
 import { pack as tarPack, type Header } from 'tar-stream';
 import { RegistryError, openImage } from '../../runner/registry';
 import { unpackImage } from '../../runner/registry/unpack';
+import { prepareRootfs } from '../../runner/local/image-cache';
+import { LocalImageError } from '../../runner/local/registry-ref';
+import { localSettings } from '../../runner/local/settings';
 
 const REGISTRY = process.env.SHIFTERFLOW_TEST_CLUSTER_REGISTRY ?? '127.0.0.1:5000';
 const settings = { registry: REGISTRY };
@@ -136,6 +139,20 @@ describe('unpacking an image from the real test registry @engines', function () 
     assert.equal(statSync(join(rootfs, 'ro/later')).mode & 0o7777, 0o600);
     assert.equal(statSync(join(rootfs, 'bin/tool')).mode & 0o7777, 0o4755);
     assert.equal(statSync(join(rootfs, 'bin/tool')).uid, process.getuid!());
+  });
+
+  it('the image cache: a failed unpack leaves nothing, read-only directories included; a good one is one entry with its config', async () => {
+    const cache = join(dir, 'cache');
+    const settingsFor = { ...localSettings({ SHIFTERFLOW_REGISTRY: REGISTRY }), imageCache: cache };
+    const bad = await pushImage('unpack-hostile', 'late', [[{ name: 'ro/', type: 'directory', mode: 0o555 }, { name: 'ro/f', body: 'x' }], [{ name: 'out', type: 'symlink', linkname: '/' }, { name: 'out/x', body: 'y' }]]);
+    await assert.rejects(prepareRootfs(bad, settingsFor, () => {}), (e: Error) => e instanceof LocalImageError && /cannot unpack .*never follows/.test(e.message));
+    assert.deepEqual(readdirSync(cache), [], 'no temporary or half-unpacked image left');
+    const good = await pushImage('unpack-layers', 'cached', [[{ name: 'etc/', type: 'directory' }, { name: 'etc/image-release', body: 'cached\n' }]]);
+    const prepared = await prepareRootfs(good, settingsFor, () => {});
+    assert.equal(prepared.engine, 'bwrap');
+    assert.deepEqual(prepared.config, { env: ['A=1'], entrypoint: [], cmd: [], workdir: '' });
+    assert.equal(readFileSync(join(prepared.handle, 'etc/image-release'), 'utf8'), 'cached\n');
+    assert.deepEqual(readdirSync(cache), [prepared.id]);
   });
 });
 
