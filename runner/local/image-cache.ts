@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { openImage, RegistryError } from '../registry';
 import { unpackImage } from '../registry/unpack';
 import { execFile } from './exec-file';
-import { imageConfigOf } from './oci-config';
+import { HOST_ARCHITECTURE, imageConfigOf } from './oci-config';
 import type { ImageConfig, PreparedImage } from './prepared-images';
 import { LocalImageError, registryImage } from './registry-ref';
 import type { LocalSettings } from './settings';
@@ -21,7 +21,7 @@ export type StatusReporter = (status: string, message?: string) => void;
 export async function prepareRootfs(ref: string, settings: LocalSettings, report: StatusReporter): Promise<PreparedImage> {
   const image = registryImage(ref, settings);
   report('PENDING', `resolving ${image.reference}`);
-  const remote = await openImage(ref, { settings: { registry: settings.registry, tlsVerify: image.tlsVerify } }).catch(localError(`cannot resolve ${image.reference}`));
+  const remote = await openImage(ref, { settings: { registry: settings.registry, tlsVerify: image.tlsVerify }, platform: { os: 'linux', architecture: HOST_ARCHITECTURE } }).catch(localError(`cannot resolve ${image.reference}`));
   const digest = remote.digest.replace(/^sha256:/, '');
   const dir = join(settings.imageCache, digest);
   const cached = readCached(dir);

@@ -26,11 +26,14 @@ export function configFromInspect(json: string): { id: string; config: ImageConf
 
 const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', ia32: '386' };
 
+/** This machine's architecture as images name it (GOARCH): the variant a local run pulls. */
+export const HOST_ARCHITECTURE = GOARCH[process.arch] ?? process.arch;
+
 /**
  * The digest (hex) of the image manifest for this platform, from `skopeo inspect --raw` output: the
  * manifest's own sha256, or the matching entry of an index / manifest list.
  */
-export function platformManifestDigest(raw: string, arch = GOARCH[process.arch] ?? process.arch, os = 'linux'): string {
+export function platformManifestDigest(raw: string, arch = HOST_ARCHITECTURE, os = 'linux'): string {
   const m = JSON.parse(raw) as { manifests?: { digest: string; platform?: { architecture?: string; os?: string } }[] };
   if (!Array.isArray(m.manifests)) return createHash('sha256').update(raw).digest('hex');
   const match = m.manifests.find((e) => e.platform?.architecture === arch && (e.platform?.os ?? os) === os);

@@ -108,11 +108,13 @@ describe('local executor e2e: real bubblewrap and podman, a local registry @engi
           assert.equal(hello.code, 0, `${hello.stderr}\n${runDirs(ws).length ? allLogs(lastRun(ws)) : ''}`);
           assert.match(log(lastRun(ws), 'hello.1.out'), /^hello from \S+\n$/);
           // The same job reading a file only the image has: it ran in the unpacked image.
-          const inImage = join(ws, 'in-image.yaml');
+          // (in a workspace of its own: two runs in one second would not sort by run id)
+          const ws2 = makeWorkspace(base);
+          const inImage = join(ws2, 'in-image.yaml');
           writeFileSync(inImage, readFileSync(join(ROOT, 'examples', 'hello.yaml'), 'utf8').replace(/command: .*/, 'command: cat /etc/image-release'));
-          const r = run(ws, inImage, extra);
-          assert.equal(r.code, 0, `${r.stderr}\n${runDirs(ws).length ? allLogs(lastRun(ws)) : ''}`);
-          assert.equal(log(lastRun(ws), 'hello.1.out'), 'shifterflow test image\n');
+          const r = run(ws2, inImage, extra);
+          assert.equal(r.code, 0, `${r.stderr}\n${runDirs(ws2).length ? allLogs(lastRun(ws2)) : ''}`);
+          assert.equal(log(lastRun(ws2), 'hello.1.out'), 'shifterflow test image\n');
           assert.equal(existsSync(marker), false, `a shadowed tool ran: ${existsSync(marker) ? readFileSync(marker, 'utf8') : ''}`);
           assert.equal(readdirSync(join(ws, 'fresh-cache')).filter((d) => !d.startsWith('.')).length, 1, 'one unpacked image, no temporary directory left');
           assert.deepEqual(readdirSync(join(ws, 'fresh-cache')).filter((d) => d.startsWith('.tmp-')), []);
