@@ -87,7 +87,7 @@ class Unpacker {
     // Replace, never write through: whatever was there (a symlink, a directory) goes first.
     if (existing) {
       await rm(target, { recursive: true, force: true });
-      this.dirModes.delete(target);
+      this.forget(target);
     }
     if (entry.type === 'symlink') return symlink(entry.linkTarget ?? '', target);
     if (entry.type === 'hardlink') {
@@ -133,6 +133,11 @@ class Unpacker {
       return;
     }
     await rm(host, { recursive: true, force: true });
+    this.forget(host);
+  }
+
+  /** A removed tree's directories get no mode at the end. */
+  private forget(host: string): void {
     for (const d of this.dirModes.keys()) if (d === host || d.startsWith(`${host}/`)) this.dirModes.delete(d);
   }
 

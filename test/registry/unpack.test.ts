@@ -115,8 +115,8 @@ describe('unpacking an image from the real test registry @engines', function () 
 
   it('applies whiteouts and opaque directories to lower layers only, and follows relative links inside', async () => {
     const ref = await pushImage('unpack-layers', 'whiteouts', [
-      [{ name: 'usr/lib/', type: 'directory' }, { name: 'lib', type: 'symlink', linkname: 'usr/lib' }, { name: 'gone', body: 'x' }, { name: 'tree/a/b', body: 'x' }, { name: 'opq/old', body: 'x' }, { name: 'opq/sub/old', body: 'x' }],
-      [{ name: '.wh.gone' }, { name: '.wh.tree' }, { name: 'opq/new', body: 'kept' }, { name: 'opq/.wh..wh..opq' }, { name: 'lib/libx.so', body: 'via link' }],
+      [{ name: 'usr/lib/', type: 'directory' }, { name: 'lib', type: 'symlink', linkname: 'usr/lib' }, { name: 'gone', body: 'x' }, { name: 'tree/a/b', body: 'x' }, { name: 'opq/old', body: 'x' }, { name: 'opq/sub/old', body: 'x' }, { name: 'tree2/sub/', type: 'directory', mode: 0o555 }],
+      [{ name: '.wh.gone' }, { name: '.wh.tree' }, { name: 'opq/new', body: 'kept' }, { name: 'opq/.wh..wh..opq' }, { name: 'lib/libx.so', body: 'via link' }, { name: 'tree2', body: 'a file now' }],
     ]);
     const stats = await unpack(ref);
     assert.equal(stats.layers, 2);
@@ -126,6 +126,7 @@ describe('unpacking an image from the real test registry @engines', function () 
     assert.equal(readFileSync(join(rootfs, 'opq/new'), 'utf8'), 'kept');
     assert.equal(readFileSync(join(rootfs, 'usr/lib/libx.so'), 'utf8'), 'via link');
     assert.equal(lstatSync(join(rootfs, 'lib')).isSymbolicLink(), true);
+    assert.equal(readFileSync(join(rootfs, 'tree2'), 'utf8'), 'a file now', 'a file replaces a lower directory and its tree');
   });
 
   it('keeps modes: executables, setuid, and a read-only directory filled after its entry', async () => {
