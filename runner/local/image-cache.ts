@@ -1,5 +1,5 @@
-// bwrap's images: pulled with skopeo and unpacked with `umoci raw unpack --rootless`, once per
-// manifest digest, under the cache directory:
+// bwrap's images: read straight from their registry and unpacked by runner/registry/unpack.ts (no
+// skopeo, no umoci, no daemon), once per manifest digest, under the cache directory:
 //   <cache>/<digest>/rootfs        the image's file system (never written after unpacking)
 //   <cache>/<digest>/image.json    its config (ENV, ENTRYPOINT, CMD, WORKDIR)
 // The tag is resolved to a digest on every run (Shifter's gateway also checks the registry before it
@@ -8,28 +8,21 @@
 
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFile, failureText } from './exec-file';
-import { configFromLayout, platformManifestDigest } from './oci-config';
+import { openImage, RegistryError } from '../registry';
+import { unpackImage } from '../registry/unpack';
+import { execFile } from './exec-file';
+import { HOST_ARCHITECTURE, imageConfigOf } from './oci-config';
 import type { ImageConfig, PreparedImage } from './prepared-images';
 import { LocalImageError, registryImage } from './registry-ref';
 import type { LocalSettings } from './settings';
 
 export type StatusReporter = (status: string, message?: string) => void;
 
-const INSPECT_TIMEOUT_MS = 60_000;
-
 export async function prepareRootfs(ref: string, settings: LocalSettings, report: StatusReporter): Promise<PreparedImage> {
   const image = registryImage(ref, settings);
-  const tls = `--tls-verify=${image.tlsVerify}`;
   report('PENDING', `resolving ${image.reference}`);
-  const inspect = await execFile('skopeo', ['inspect', '--raw', tls, `docker://${image.reference}`], { timeoutMs: INSPECT_TIMEOUT_MS });
-  if (inspect.code !== 0) throw new LocalImageError(`cannot resolve ${image.reference}: ${failureText(inspect)}`);
-  let digest: string;
-  try {
-    digest = platformManifestDigest(inspect.stdout);
-  } catch (e) {
-    throw new LocalImageError(`${image.reference}: ${(e as Error).message}`);
-  }
+  const remote = await openImage(ref, { settings: { registry: settings.registry, tlsVerify: image.tlsVerify }, platform: { os: 'linux', architecture: HOST_ARCHITECTURE } }).catch(localError(`cannot resolve ${image.reference}`));
+  const digest = remote.digest.replace(/^sha256:/, '');
   const dir = join(settings.imageCache, digest);
   const cached = readCached(dir);
   if (cached) {
@@ -40,17 +33,14 @@ export async function prepareRootfs(ref: string, settings: LocalSettings, report
   const work = mkdtempSync(join(settings.imageCache, `.tmp-${digest.slice(0, 12)}-`));
   try {
     report('PULLING', image.reference);
-    // By digest: what is unpacked is exactly what was resolved, even if the tag moves meanwhile.
-    const copy = await execFile('skopeo', ['copy', '--quiet', `--src-tls-verify=${image.tlsVerify}`, `docker://${withoutTag(image.reference)}@sha256:${digest}`, `oci:${join(work, 'layout')}:image`]);
-    if (copy.code !== 0) throw new LocalImageError(`cannot pull ${image.reference}: ${failureText(copy)}`);
-    report('CONVERSION', 'unpacking with umoci');
-    const unpack = await execFile('umoci', ['raw', 'unpack', '--rootless', '--image', `${join(work, 'layout')}:image`, join(work, 'rootfs')]);
-    if (unpack.code !== 0) throw new LocalImageError(`cannot unpack ${image.reference}: ${failureText(unpack)}`);
-    const config = configFromLayout(join(work, 'layout'), 'image');
+    // By digest: what is unpacked is exactly the manifest resolved above, even if the tag moves meanwhile.
+    const remoteConfig = await remote.config().catch(localError(`cannot pull ${image.reference}`));
+    report('CONVERSION', `unpacking ${remote.layers.length} layers`);
+    await unpackImage(remote, join(work, 'rootfs')).catch(localError(`cannot unpack ${image.reference}`));
+    const config = imageConfigOf({ Env: remoteConfig.env, Entrypoint: remoteConfig.entrypoint, Cmd: remoteConfig.cmd, WorkingDir: remoteConfig.workdir });
     // The rootfs is read by the container's user (another uid when the runner is root).
     chmodSync(join(work, 'rootfs'), 0o755);
     writeFileSync(join(work, 'image.json'), JSON.stringify({ reference: image.reference, digest, config }, null, 2) + '\n');
-    rmSync(join(work, 'layout'), { recursive: true, force: true });
     chmodSync(work, 0o755);
     try {
       renameSync(work, dir);
@@ -59,11 +49,25 @@ export async function prepareRootfs(ref: string, settings: LocalSettings, report
       if (!readCached(dir)) throw e;
     }
   } finally {
-    if (existsSync(work)) rmSync(work, { recursive: true, force: true });
+    if (existsSync(work)) await removeTree(work);
   }
   const config = readCached(dir);
   if (!config) throw new LocalImageError(`image cache ${dir} is incomplete`);
   return { ref, engine: 'bwrap', id: digest, handle: join(dir, 'rootfs'), config };
+}
+
+/** A registry failure as the local executor reports an image it cannot prepare. */
+function localError(what: string): (e: unknown) => never {
+  return (e) => {
+    if (e instanceof RegistryError) throw new LocalImageError(`${what}: ${e.message}`);
+    throw e;
+  };
+}
+
+/** A half-unpacked tree may hold read-only directories (an image's own modes): open them to remove it. */
+async function removeTree(dir: string): Promise<void> {
+  await execFile('chmod', ['-R', 'u+rwX', dir]);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 function readCached(dir: string): ImageConfig | undefined {
@@ -73,9 +77,4 @@ function readCached(dir: string): ImageConfig | undefined {
   } catch {
     return undefined;
   }
-}
-
-function withoutTag(reference: string): string {
-  const colon = reference.lastIndexOf(':');
-  return colon > reference.lastIndexOf('/') ? reference.slice(0, colon) : reference;
 }

@@ -1,10 +1,8 @@
-// Reading image metadata: the OCI config (ENV, ENTRYPOINT, CMD, WORKDIR) from an OCI layout that
-// skopeo wrote or from `podman/docker image inspect`, and the digest of the manifest a pull of this
+// Reading image metadata: the OCI config (ENV, ENTRYPOINT, CMD, WORKDIR) as the registry's config
+// blob or `podman/docker image inspect` has it, and the digest of the manifest a pull of this
 // platform resolves to (a multi-arch index names one manifest per platform).
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ImageConfig } from './prepared-images';
 
 interface OciConfigSection {
@@ -18,22 +16,6 @@ export function imageConfigOf(c: OciConfigSection | undefined | null): ImageConf
   return { env: c?.Env ?? [], entrypoint: c?.Entrypoint ?? [], cmd: c?.Cmd ?? [], workdir: c?.WorkingDir ?? '' };
 }
 
-function blob(layout: string, digest: string): Buffer {
-  const [algo, hex] = digest.split(':');
-  if (!/^[a-z0-9]+$/.test(algo) || !/^[a-f0-9]+$/.test(hex)) throw new Error(`bad digest ${digest}`);
-  return readFileSync(join(layout, 'blobs', algo, hex));
-}
-
-/** The config of the image tagged `tag` in an OCI layout directory. */
-export function configFromLayout(layout: string, tag: string): ImageConfig {
-  const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
-  const entry = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag) ?? index.manifests[0];
-  if (!entry) throw new Error(`no image in ${layout}`);
-  const manifest = JSON.parse(blob(layout, entry.digest).toString()) as { config: { digest: string } };
-  const config = JSON.parse(blob(layout, manifest.config.digest).toString()) as { config?: OciConfigSection };
-  return imageConfigOf(config.config);
-}
-
 /** `podman image inspect` / `docker image inspect` JSON (an array of one). */
 export function configFromInspect(json: string): { id: string; config: ImageConfig } {
   const data = JSON.parse(json) as { Id: string; Config?: OciConfigSection }[];
@@ -44,11 +26,14 @@ export function configFromInspect(json: string): { id: string; config: ImageConf
 
 const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', ia32: '386' };
 
+/** This machine's architecture as images name it (GOARCH): the variant a local run pulls. */
+export const HOST_ARCHITECTURE = GOARCH[process.arch] ?? process.arch;
+
 /**
  * The digest (hex) of the image manifest for this platform, from `skopeo inspect --raw` output: the
  * manifest's own sha256, or the matching entry of an index / manifest list.
  */
-export function platformManifestDigest(raw: string, arch = GOARCH[process.arch] ?? process.arch, os = 'linux'): string {
+export function platformManifestDigest(raw: string, arch = HOST_ARCHITECTURE, os = 'linux'): string {
   const m = JSON.parse(raw) as { manifests?: { digest: string; platform?: { architecture?: string; os?: string } }[] };
   if (!Array.isArray(m.manifests)) return createHash('sha256').update(raw).digest('hex');
   const match = m.manifests.find((e) => e.platform?.architecture === arch && (e.platform?.os ?? os) === os);

@@ -34,7 +34,9 @@ export function decideEngine(requested: 'auto' | LocalEngineName, facts: Facts):
   for (const engine of candidates) {
     if (engine === 'none') {
       const why = passed.length > 0 ? `; not ${passed.join('; not ')}` : '';
-      return { next: 'run', engine, message: `local engine none (${requested === 'auto' ? 'the last choice of auto: bwrap > podman > docker > none' : 'as requested'})${why}` };
+      // bwrap needs nothing else (images come straight from the registry): name the one package.
+      const hint = requested === 'auto' && facts.bwrap?.binary?.ok === false ? '; to run in the images, install bubblewrap (apt-get install bubblewrap)' : '';
+      return { next: 'run', engine, message: `local engine none (${requested === 'auto' ? 'the last choice of auto: bwrap > podman > docker > none' : 'as requested'})${why}${hint}` };
     }
     const f = facts[engine];
     if (!f?.binary) return { next: 'probe', engine };

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { podmanGlobals } from '../../runner/local/engines/podman';
@@ -94,6 +94,32 @@ describe('local executor e2e: real bubblewrap and podman, a local registry @engi
         assert.deepEqual(images.at(-1)?.type === 'image' && [images.at(-1)!.ref, (images.at(-1) as { status: string }).status], ['docker:busybox:1.36', 'READY']);
         if (process.getuid?.() === 0) assert.ok(events.some((e) => e.type === 'message' && /containers run as nobody \(uid 65534/.test(e.text)), 'the root substitution is announced');
       });
+
+      if (engine === 'bwrap') {
+        it('needs neither skopeo nor umoci: the image is read from the registry and unpacked by shifterflow', () => {
+          // skopeo and umoci shadowed on the PATH by scripts that leave a marker and fail.
+          const ws = makeWorkspace(base);
+          const shadow = join(ws, 'shadow-bin');
+          const marker = join(ws, 'shadowed-tool-ran');
+          mkdirSync(shadow);
+          for (const tool of ['skopeo', 'umoci']) writeFileSync(join(shadow, tool), `#!/bin/sh\necho "${tool} $*" >> '${marker}'\nexit 99\n`, { mode: 0o755 });
+          const extra = { PATH: `${shadow}:${process.env.PATH}`, SHIFTERFLOW_IMAGE_CACHE: join(ws, 'fresh-cache') };
+          const hello = run(ws, join(ROOT, 'examples', 'hello.yaml'), extra);
+          assert.equal(hello.code, 0, `${hello.stderr}\n${runDirs(ws).length ? allLogs(lastRun(ws)) : ''}`);
+          assert.match(log(lastRun(ws), 'hello.1.out'), /^hello from \S+\n$/);
+          // The same job reading a file only the image has: it ran in the unpacked image.
+          // (in a workspace of its own: two runs in one second would not sort by run id)
+          const ws2 = makeWorkspace(base);
+          const inImage = join(ws2, 'in-image.yaml');
+          writeFileSync(inImage, readFileSync(join(ROOT, 'examples', 'hello.yaml'), 'utf8').replace(/command: .*/, 'command: cat /etc/image-release'));
+          const r = run(ws2, inImage, extra);
+          assert.equal(r.code, 0, `${r.stderr}\n${runDirs(ws2).length ? allLogs(lastRun(ws2)) : ''}`);
+          assert.equal(log(lastRun(ws2), 'hello.1.out'), 'shifterflow test image\n');
+          assert.equal(existsSync(marker), false, `a shadowed tool ran: ${existsSync(marker) ? readFileSync(marker, 'utf8') : ''}`);
+          assert.equal(readdirSync(join(ws, 'fresh-cache')).filter((d) => !d.startsWith('.')).length, 1, 'one unpacked image, no temporary directory left');
+          assert.deepEqual(readdirSync(join(ws, 'fresh-cache')).filter((d) => d.startsWith('.tmp-')), []);
+        });
+      }
 
       describe('what Shifter guarantees inside the container', () => {
         let ws = '';

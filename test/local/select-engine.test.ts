@@ -48,7 +48,7 @@ describe('local: engine selection (pure)', () => {
     assert.deepEqual(steps, ['probe bwrap', 'probe podman', 'probe docker']);
     assert.equal(decision.next, 'run');
     assert.equal((decision as { engine: string }).engine, 'none');
-    assert.equal((decision as { message: string }).message, 'local engine none (the last choice of auto: bwrap > podman > docker > none); not bwrap: bwrap not found; not podman: podman not found; not docker: docker not found');
+    assert.equal((decision as { message: string }).message, 'local engine none (the last choice of auto: bwrap > podman > docker > none); not bwrap: bwrap not found; not podman: podman not found; not docker: docker not found; to run in the images, install bubblewrap (apt-get install bubblewrap)');
   });
 
   it('auto with binaries but no registry: none after every prepare failed', () => {

@@ -34,10 +34,7 @@ export const bwrapEngine: LocalEngine = {
   name: 'bwrap',
 
   async probe(_settings, user): Promise<ProbeResult> {
-    for (const tool of ['skopeo', 'umoci']) {
-      const r = await execFile(tool, ['--version'], { timeoutMs: 20_000 });
-      if (r.code !== 0) return { ok: false, reason: `${tool} (needed to pull and unpack images) does not run: ${failureText(r)}` };
-    }
+    // Images are read from their registry and unpacked in-process (runner/registry): bwrap is the one tool.
     const version = await execFile('bwrap', ['--version'], { timeoutMs: 20_000 });
     if (version.code !== 0) return { ok: false, reason: failureText(version) };
     // A real sandbox as the container's user: user namespaces may be disabled for ordinary users.
