@@ -16,8 +16,6 @@ export type FindingFix = (
   | { title: string; kind: 'renameKey'; key: string }
   /** Add `key: yaml` to the mapping at the finding's path. */
   | { title: string; kind: 'addKey'; key: string; yaml: string }
-  /** Delete the whole pair or sequence item at the finding's path. */
-  | { title: string; kind: 'remove' }
 ) & {
   /** The node the fix edits, when not the one at fault (a path that needs a volume: the job's `volumes:`). */
   at?: JsonPath;

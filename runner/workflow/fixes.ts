@@ -1,6 +1,6 @@
 // Turns a finding's path-based fix into text edits on the file.
 
-import type { Fix, Range } from './diagnostic';
+import type { Fix } from './diagnostic';
 import type { Finding } from './finding';
 import type { WorkflowSource } from './source/workflow-source';
 
@@ -18,19 +18,5 @@ export function buildFix(finding: Finding, source: WorkflowSource): Fix | undefi
       if (!at) return undefined;
       return { title: fix.title, edits: [{ range: { start: at.position, end: at.position }, newText: `${at.indent}${fix.key}: ${fix.yaml}\n` }] };
     }
-    case 'remove': {
-      const r = source.locate(path, 'pair');
-      return { title: fix.title, edits: [{ range: wholeLines(r, source.text), newText: '' }] };
-    }
   }
-}
-
-function wholeLines(r: Range, text: string): Range {
-  const startOffset = r.start.offset - r.start.character;
-  let endOffset = text.indexOf('\n', r.end.offset);
-  endOffset = endOffset === -1 ? text.length : endOffset + 1;
-  return {
-    start: { line: r.start.line, character: 0, offset: startOffset },
-    end: { line: r.end.line + 1, character: 0, offset: endOffset },
-  };
 }
