@@ -26,6 +26,12 @@ export interface Finding {
   message: string;
   path: JsonPath;
   anchor?: Anchor;
+  /**
+   * The part of the value at fault (a `${{ ... }}` inside a command), and which of its equal
+   * occurrences: the diagnostic points at it where the file spells it the same way (not through
+   * escapes), at the whole value otherwise.
+   */
+  quote?: { text: string; occurrence: number };
   severity?: Severity;
   fix?: FindingFix;
 }

@@ -7,6 +7,7 @@ import { codeInfo } from './codes';
 import { compareDiagnostics, hasErrors, type Diagnostic } from './diagnostic';
 import type { Finding } from './finding';
 import { buildFix } from './fixes';
+import { narrowTo } from './narrow-range';
 import type { Workflow } from './generated/schema-types';
 import { jobRules } from './rules';
 import { asRecord } from './rules/rule';
@@ -63,7 +64,7 @@ export function validateText(text: string, file: string, options: ValidateOption
       severity: f.severity ?? codeInfo(f.code)?.severity ?? 'error',
       message: f.message,
       file,
-      range: source.locate(f.path, f.anchor ?? 'value'),
+      range: narrowTo(source.text, source.locate(f.path, f.anchor ?? 'value'), f.quote),
       path: f.path,
       fix: buildFix(f, source),
     });

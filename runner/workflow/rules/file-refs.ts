@@ -1,5 +1,5 @@
 // SF055: `${{ inputs.NAME }}`/`${{ outputs.NAME }}` in a job's command, step commands, env values and
-// workdirs must name an entry of its `inputs:`/`outputs:`. Reported at the text that holds it.
+// workdirs must name an entry of its `inputs:`/`outputs:`. Reported at the reference itself.
 
 import { fileRefs } from '../../plan/file-refs';
 import type { Finding, JsonPath } from '../finding';
@@ -25,7 +25,11 @@ export const fileRefNames: JobRule = (_ctx, entry) => {
   });
   const findings: Finding[] = [];
   for (const { text, path } of texts) {
+    const seen = new Map<string, number>();
     for (const ref of fileRefs(text)) {
+      const spelled = text.slice(ref.index, ref.index + ref.length);
+      const occurrence = seen.get(spelled) ?? 0;
+      seen.set(spelled, occurrence + 1);
       const declared = asRecord(entry.job[ref.kind]);
       if (declared && Object.prototype.hasOwnProperty.call(declared, ref.name)) continue;
       const names = Object.keys(declared ?? {});
@@ -33,6 +37,7 @@ export const fileRefNames: JobRule = (_ctx, entry) => {
         code: 'SF055',
         message: `\${{ ${ref.kind}.${ref.name} }} names no entry of job "${entry.name}"'s ${ref.kind}: (${names.length ? names.join(', ') : `it declares no ${ref.kind}`}). Declare it under ${ref.kind}:, or use one of its names.`,
         path,
+        quote: { text: spelled, occurrence },
       });
     }
   }

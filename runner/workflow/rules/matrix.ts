@@ -63,18 +63,19 @@ export const matrixRefs: JobRule = (_ctx, entry) => {
 
 function checkRef({ text, path, shell }: Text, m: RegExpExecArray | RegExpMatchArray, entry: JobEntry, where: string): Finding | undefined {
   const [whole, inner] = m;
+  const quote = { text: whole, occurrence: text.slice(0, m.index ?? 0).split(whole).length - 1 };
   const name = /^matrix\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(inner)?.[1];
   const keys = asRecord(entry.job.matrix);
   if (name === undefined) {
     // Declared files are replaced too; file-refs.ts checks their names.
     if (!shell || /^(?:inputs|outputs)\.[A-Za-z_][A-Za-z0-9_]*$/.test(inner)) return undefined;
-    return { code: 'SF035', message: `${whole} ${where} is not replaced: only \${{ matrix.NAME }}, \${{ inputs.NAME }} and \${{ outputs.NAME }} are, and anything else reaches the shell as written (bash: bad substitution). Use a matrix key, or write the value itself.`, path };
+    return { code: 'SF035', message: `${whole} ${where} is not replaced: only \${{ matrix.NAME }}, \${{ inputs.NAME }} and \${{ outputs.NAME }} are, and anything else reaches the shell as written (bash: bad substitution). Use a matrix key, or write the value itself.`, path, quote };
   }
-  if (!keys) return { code: 'SF035', message: `${whole} ${where} names matrix.${name}, but the job has no matrix:. Add matrix: { ${name}: [...] } to the job, or write the value itself.`, path };
+  if (!keys) return { code: 'SF035', message: `${whole} ${where} names matrix.${name}, but the job has no matrix:. Add matrix: { ${name}: [...] } to the job, or write the value itself.`, path, quote };
   if (hasKey(keys, name)) return undefined;
   const known = Object.keys(keys);
   const guess = closest(name, known);
-  const f: Finding = { code: 'SF035', message: `${whole} ${where} names matrix.${name}, which the job's matrix does not have (it has ${known.join(', ')}).`, path };
+  const f: Finding = { code: 'SF035', message: `${whole} ${where} names matrix.${name}, which the job's matrix does not have (it has ${known.join(', ')}).`, path, quote };
   // Only the job's own text is fixed: inherited text serves other jobs too.
   if (guess && path[0] === 'jobs' && !text.includes('\n')) {
     const at = m.index ?? 0;

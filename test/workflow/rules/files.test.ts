@@ -129,7 +129,7 @@ describe('rules: declared inputs and outputs (SF051-SF055)', () => {
     assertNone(text, 'SF033', opts);
   });
 
-  it('SF055: ${{ inputs.X }}/${{ outputs.X }} naming no declared entry, at the text that holds it; declared ones pass SF035', () => {
+  it('SF055: ${{ inputs.X }}/${{ outputs.X }} naming no declared entry, at the reference itself; declared ones pass SF035', () => {
     const text = yaml`
       version: 1
       name: t
@@ -141,9 +141,27 @@ describe('rules: declared inputs and outputs (SF051-SF055)', () => {
           inputs: { raw: /pscratch/r }
           outputs: { table: /pscratch/t }
     `;
-    assertAt(text, 'SF055', ['6:14', '7:16'], opts);
+    assertAt(text, 'SF055', ['6:38', '7:17'], opts);
+    const d = diagnostics(text, opts).find((x) => x.code === 'SF055')!;
+    assert.equal(d.range.end.character - d.range.start.character, '${{ outputs.tabel }}'.length);
     assert.match(diagnostics(text, opts).find((d) => d.code === 'SF055')!.message, /outputs\.tabel \}\} names no entry of job "a"'s outputs: \(table\)/);
     assertNone(text, 'SF035', opts);
+  });
+
+  it('SF055 in a block scalar points at each equal reference in turn; through an escape it falls back to the whole value', () => {
+    const text = yaml`
+      version: 1
+      name: t
+      jobs:
+        a:
+          image: "docker:ubuntu:22.04"
+          command: |
+            echo start
+            cat \${{ inputs.x }} \${{ inputs.x }}
+          env: { IN: "\\u0024{{ inputs.y }}" }
+          inputs: { raw: /pscratch/r }
+    `;
+    assertAt(text, 'SF055', ['8:11', '8:27', '9:16'], opts);
   });
 
   it('accepts a pipeline through files on the local profile with relative paths', () => {

@@ -12,7 +12,7 @@ describe('rules: matrix variables (SF035)', () => {
           matrix: { sample: [a, b] }
           command: python analyze.py \${{ matrix.sampel }} --out x
     `;
-    assertAt(text, 'SF035', '7:14');
+    assertAt(text, 'SF035', '7:32');
     const fixed = assertFixes(text, 'SF035');
     assert.match(fixed, /command: "python analyze.py \$\{\{ matrix.sample \}\} --out x"/);
   });
@@ -28,7 +28,7 @@ describe('rules: matrix variables (SF035)', () => {
           steps:
             - command: run \${{ matrix.x }}
     `;
-    assertAt(text, 'SF035', ['6:20', '8:18']);
+    assertAt(text, 'SF035', ['6:21', '8:22']);
   });
 
   it('reports expressions other than matrix.NAME, which reach the shell as written', () => {
@@ -43,7 +43,7 @@ describe('rules: matrix variables (SF035)', () => {
     assert.match(only(text, 'SF035').message, /bad substitution/);
   });
 
-  it('reports matrix use in a workdir, and in inherited env once, at the value', () => {
+  it('reports matrix use in a workdir, and in inherited env once, at the reference', () => {
     const text = yaml`
       version: 1
       name: t
@@ -54,7 +54,7 @@ describe('rules: matrix variables (SF035)', () => {
         b: { command: run, workdir: "/tmp/\${{ matrix.n }}" }
         c: { command: run }
     `;
-    assertAt(text, 'SF035', ['3:13', '7:31']);
+    assertAt(text, 'SF035', ['3:19', '7:37']);
     assert.match(only(text.replace(/workdir: .*\}/, 'workdir: /tmp }'), 'SF035').message, /in env.OUT \(inherited by job "b"\)/);
   });
 
