@@ -35,7 +35,7 @@ import { pathForJob } from '../plan/job-view';
 import { PlanError } from '../plan/plan-error';
 import type { Plan, PlannedFiles, PlannedJob, PlannedStep, Scalar } from '../plan/types';
 import { commandForm } from './command-form';
-import { outputCheckLines } from './output-lines';
+import { outputCheckLines, outputPrepareLines } from './output-lines';
 import { RenderError } from './render-error';
 import { QuoteError, quote, quoteOption, sbatchLine, substituteInShell } from './shell-quote';
 
@@ -134,7 +134,7 @@ sf_wait() {
 
 export function body(job: PlannedJob, engine: ContainerEngine, view: FileView = { siteFileSystems: ['/'], onHost: false }): string[] {
   const checked = job.steps.length > 1 || job.steps.some((s) => s.background);
-  const lines: string[] = [];
+  const lines: string[] = [...outputPrepareLines(job)];
   if (checked) lines.push(...HELPERS.split('\n'));
   for (const step of job.steps) {
     if (checked) lines.push(`# step ${step.name}${step.background ? ' (background)' : ''}`);

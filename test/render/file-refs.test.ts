@@ -13,8 +13,9 @@ const HOSTILE = ["it's here", 'a "b" c', '$(touch /tmp/sf-pwned)', 'x; rm -rf ~'
 /** Runs the job's script under bash with srun/shifter that just run the command; returns its stdout lines. */
 function run(workflow: Workflow, profile: Profile = nersc, opts: { filesOnHost?: boolean; task?: number } = {}): string {
   const plan = planWorkflow(workflow, profile, { workflowDir: '/wfdir' });
-  // Without the output check at the end (output-lines.ts): these paths are not on this machine.
-  const script = renderJob(plan.jobs[0], plan, undefined, { filesOnHost: opts.filesOnHost }).split('\n# declared outputs:')[0];
+  // Without the outputs' lines before and after the command (output-lines.ts): these paths are not on this machine.
+  const rendered = renderJob(plan.jobs[0], plan, undefined, { filesOnHost: opts.filesOnHost });
+  const script = rendered.replace(/^# declared outputs: an old file[\s\S]*?\ndone\n/m, '').split('\n# declared outputs:')[0];
   const stubs = 'srun() { shift 4; "$@"; }\nshifter() { while [[ "$1" == --* ]]; do shift; done; "$@"; }\n';
   const r = spawnSync('bash', ['-c', stubs + script], { encoding: 'utf8', env: { PATH: process.env.PATH, SLURM_ARRAY_TASK_ID: String(opts.task ?? '') } });
   assert.equal(r.status, 0, r.stderr + script);

@@ -50,6 +50,28 @@ describe('run with declared inputs and outputs on the local executor', function 
     assert.match(readFileSync(join(ws, '.shifterflow', 'runs', runIds(ws)[0], 'report.html'), 'utf8'), /<td>lazy<\/td><td>\d+<\/td><td[^>]*>FAILED/);
   });
 
+  it('a job that runs again removes its old output first: one that stops writing it fails instead of passing on the last run\'s file; output directories are made', () => {
+    const wf = (command: string) => HEAD + `  make:\n    image: box\n    outputs: { o: 'deep/er dir/o.txt' }\n    command: ${command}\n`;
+    const ws = workspace({ 'wf.yaml': wf('echo v1 > ${{ outputs.o }}') });
+    // No mkdir in the command: the script made deep/er dir/ before it ran.
+    const first = cli(ws, ['run', 'wf.yaml']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(readFileSync(join(ws, 'deep', 'er dir', 'o.txt'), 'utf8'), 'v1\n');
+    // The command changed (so the cache does not serve it) and forgot its output.
+    writeFileSync(join(ws, 'wf.yaml'), wf('echo v2 > elsewhere.txt'));
+    const second = cli(ws, ['run', 'wf.yaml']);
+    assert.equal(second.code, 1, second.stderr);
+    assert.match(second.stderr, /make failed without writing output o \(\/.*\/deep\/er dir\/o\.txt\)/);
+    assert.ok(!existsSync(join(ws, 'deep', 'er dir', 'o.txt')));
+    // A directory declared as an output is kept (never removed whole) and counts as written.
+    mkdirSync(join(ws, 'outdir'));
+    writeFileSync(join(ws, 'outdir', 'keep'), 'k');
+    writeFileSync(join(ws, 'wf.yaml'), HEAD + "  make:\n    image: box\n    outputs: { o: outdir }\n    command: 'true'\n");
+    const dir = cli(ws, ['run', 'wf.yaml']);
+    assert.equal(dir.code, 0, dir.stderr);
+    assert.equal(readFileSync(join(ws, 'outdir', 'keep'), 'utf8'), 'k');
+  });
+
   it('an input nobody writes and that is not there stops the run before anything, at file:line:col', () => {
     const ws = workspace({ 'wf.yaml': HEAD + '  a:\n    image: box\n    inputs: { raw: [here.txt, "gone*.txt"] }\n    command: cat ${{ inputs.raw }}\n' });
     writeFileSync(join(ws, 'here.txt'), 'x');
