@@ -28,7 +28,8 @@ export interface OpenImageOptions {
 export class RemoteImage {
   private configCache: RemoteImageConfig | undefined;
 
-  private constructor(
+  /** Made by ImageAtRegistry.open (RemoteImage.open, openImage). */
+  constructor(
     readonly location: ImageLocation,
     private readonly transport: RegistryTransport,
     /** `sha256:...` of the platform's image manifest: what Shifter and the cache call the image. */
@@ -39,23 +40,8 @@ export class RemoteImage {
   ) {}
 
   /** Resolves `ref` (Shifter's `docker:NAME:TAG`, or `NAME:TAG`) to this platform's manifest. */
-  static async open(ref: string, options: OpenImageOptions = {}): Promise<RemoteImage> {
-    const location = imageLocation(ref, options.settings ?? {});
-    const env = options.env ?? process.env;
-    const credentials = dockerCredentials(location.host, env);
-    const transport = new RegistryTransport(location, { credentials, credentialsSource: credentials ? `${env.DOCKER_CONFIG ? '$DOCKER_CONFIG' : '~/.docker'}/config.json` : undefined });
-    const platform = options.platform ?? LINUX_AMD64;
-    const tagWhat = `tag "${location.tag}" in repository "${location.repository}"`;
-    const first = await readManifest(transport, location.tag, tagWhat);
-    const parsed = parseManifest(first.bytes, first.contentType, location.reference);
-    if (parsed.kind === 'image') return new RemoteImage(location, transport, first.digest, first.digest, parsed.manifest);
-    const entry = choosePlatform(parsed.manifests, platform, location.reference);
-    if (!isDigest(entry.digest)) throw new RegistryError(`the index of ${location.reference} names its ${platform.os}/${platform.architecture} manifest by ${JSON.stringify(entry.digest)}, not a sha256 digest`, 'unsupported');
-    const second = await readManifest(transport, entry.digest, `manifest ${entry.digest} (${platform.os}/${platform.architecture} of ${location.reference})`);
-    if (second.digest !== entry.digest) throw new RegistryError(`registry ${location.host} served manifest ${second.digest} for ${entry.digest} (${location.reference}): the registry is broken`, 'broken-layer');
-    const inner = parseManifest(second.bytes, second.contentType, `${location.reference} (${platform.os}/${platform.architecture})`);
-    if (inner.kind !== 'image') throw new RegistryError(`the ${platform.os}/${platform.architecture} entry of ${location.reference} is another index, which shifterflow does not follow`, 'unsupported');
-    return new RemoteImage(location, transport, second.digest, first.digest, inner.manifest);
+  static open(ref: string, options: OpenImageOptions = {}): Promise<RemoteImage> {
+    return new ImageAtRegistry(ref, options).open();
   }
 
   get layers(): readonly Descriptor[] {
@@ -96,6 +82,54 @@ export class RemoteImage {
       stats.push(await this.walkLayer(i, (e, c) => visitor(e, c, i)));
     }
     return stats;
+  }
+}
+
+/**
+ * An image reference at its registry before anything is read: one transport (auth, TLS or plain
+ * HTTP) for every request about it. `tagDigest` asks what the tag points to with one HEAD (a cache
+ * of checked images needs no more); `open` reads the tag's manifest and, for an index, the platform's.
+ */
+export class ImageAtRegistry {
+  readonly location: ImageLocation;
+  private readonly transport: RegistryTransport;
+  private readonly platform: Platform;
+
+  constructor(ref: string, options: OpenImageOptions = {}) {
+    this.location = imageLocation(ref, options.settings ?? {});
+    const env = options.env ?? process.env;
+    const credentials = dockerCredentials(this.location.host, env);
+    this.transport = new RegistryTransport(this.location, { credentials, credentialsSource: credentials ? `${env.DOCKER_CONFIG ? '$DOCKER_CONFIG' : '~/.docker'}/config.json` : undefined });
+    this.platform = options.platform ?? LINUX_AMD64;
+  }
+
+  private get tagWhat(): string {
+    return `tag "${this.location.tag}" in repository "${this.location.repository}"`;
+  }
+
+  /**
+   * The digest of what the tag points to (an index or a manifest), from one HEAD accepting both: the
+   * registry's Docker-Content-Digest, which is the digest of what a GET would return. A HEAD does not
+   * count as a pull where registries limit pulls (Docker Hub). Undefined when the registry does not say.
+   */
+  async tagDigest(): Promise<string | undefined> {
+    const headers = await this.transport.head('manifests', this.location.tag, this.tagWhat, MANIFEST_ACCEPT);
+    const digest = headers['docker-content-digest'];
+    return typeof digest === 'string' && isDigest(digest.trim()) ? digest.trim() : undefined;
+  }
+
+  async open(): Promise<RemoteImage> {
+    const { location, transport, platform } = this;
+    const first = await readManifest(transport, location.tag, this.tagWhat);
+    const parsed = parseManifest(first.bytes, first.contentType, location.reference);
+    if (parsed.kind === 'image') return new RemoteImage(location, transport, first.digest, first.digest, parsed.manifest);
+    const entry = choosePlatform(parsed.manifests, platform, location.reference);
+    if (!isDigest(entry.digest)) throw new RegistryError(`the index of ${location.reference} names its ${platform.os}/${platform.architecture} manifest by ${JSON.stringify(entry.digest)}, not a sha256 digest`, 'unsupported');
+    const second = await readManifest(transport, entry.digest, `manifest ${entry.digest} (${platform.os}/${platform.architecture} of ${location.reference})`);
+    if (second.digest !== entry.digest) throw new RegistryError(`registry ${location.host} served manifest ${second.digest} for ${entry.digest} (${location.reference}): the registry is broken`, 'broken-layer');
+    const inner = parseManifest(second.bytes, second.contentType, `${location.reference} (${platform.os}/${platform.architecture})`);
+    if (inner.kind !== 'image') throw new RegistryError(`the ${platform.os}/${platform.architecture} entry of ${location.reference} is another index, which shifterflow does not follow`, 'unsupported');
+    return new RemoteImage(location, transport, second.digest, first.digest, inner.manifest);
   }
 }
 
