@@ -70,13 +70,14 @@ export class ImageIndex {
    */
   runnable(path: string): { ok: true; path: string } | { ok: false; why: string } {
     const wanted = normalizePath(path);
-    let r = this.resolve(wanted);
-    // A hard link's entry names the file it shares; that file decides.
-    if (r.entry?.type === 'hardlink' && r.entry.link !== undefined) {
-      const target = this.resolve(r.entry.link);
-      r = { ...target, traversed: [...r.traversed, ...target.traversed] };
+    const r = this.resolve(wanted);
+    let e = r.entry;
+    // A hard link shares its target's file (and mode); a later layer deleting the target's name
+    // leaves the data under this name, so the link's own header then decides.
+    if (e?.type === 'hardlink') {
+      const target = e.link !== undefined ? this.resolve(e.link).entry : undefined;
+      e = target?.type === 'file' ? target : { ...e, type: 'file' };
     }
-    const e = r.entry;
     if (!e) return { ok: false, why: r.path === wanted ? `the image has no ${path}` : `${path} is a link to nothing: it resolves to ${r.path}, which is not in the image` };
     const shown = r.path === wanted ? path : `${path} (${r.path})`;
     if (e.type !== 'file') return { ok: false, why: `${shown} is a ${e.type === 'dir' ? 'directory' : 'special file'}, not a program` };

@@ -121,6 +121,9 @@ describe('image check rules over streamed layers', () => {
       const closed = await si019(withSh([{ path: '/bin', type: 'directory', mode: 0o700 }, { path: '/bin/sh', content: 'ELF', mode: 0o755 }]), [redirect]);
       assert.match(closed[0]?.message ?? '', /lies under \/bin \(mode 0700\), which the job's user cannot traverse$/);
       assert.deepEqual(await si019(withSh([{ path: '/bin', type: 'directory' }, { path: '/bin/busybox', content: 'ELF', mode: 0o755 }, { path: '/bin/sh', type: 'link', linkname: 'bin/busybox' }]), [redirect]), []);
+      // A hard link keeps the data when a later layer deletes the other name.
+      const hard: ImageSpec = { ...noShell, layers: [[...noShell.layers[0], { path: '/bin', type: 'directory' }, { path: '/bin/busybox', content: 'ELF', mode: 0o755 }, { path: '/bin/sh', type: 'link', linkname: 'bin/busybox', mode: 0o755 }], [{ path: '/bin/.wh.busybox' }]] };
+      assert.deepEqual(await si019(hard, [redirect]), []);
       assert.deepEqual(await si019(withSh([{ path: '/usr/bin', type: 'directory' }, { path: '/usr/bin/dash', content: 'ELF', mode: 0o755 }, { path: '/usr/bin/sh', type: 'symlink', linkname: 'dash' }, { path: '/bin', type: 'symlink', linkname: 'usr/bin' }]), [redirect]), []);
       // The fixtures' base has /bin/sh -> /usr/bin/sh.
       assert.deepEqual(await si019(images.clean.spec, [redirect]), []);
