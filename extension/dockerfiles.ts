@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode';
 import { PerDocumentDelay } from './per-document-delay';
+import { isDockerfileName } from '../runner/dockerfile/file-names';
 import type { Diagnostic as CoreDiagnostic } from '../runner/workflow/diagnostic';
 import { settings } from './config';
 import { toRange, toVscodeDiagnostic } from './documents';
@@ -20,7 +21,7 @@ export function isDockerfileDocument(doc: vscode.TextDocument): boolean {
   if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled' && doc.uri.scheme !== 'vscode-remote') return false;
   if (doc.languageId === 'dockerfile') return true;
   const base = doc.uri.path.slice(doc.uri.path.lastIndexOf('/') + 1);
-  return /^(?:Dockerfile|Containerfile)(?:\..+)?$/i.test(base) || /\.(?:dockerfile|containerfile)$/i.test(base);
+  return isDockerfileName(base);
 }
 
 export class DockerfileDiagnostics implements vscode.Disposable, vscode.CodeActionProvider {

@@ -17,7 +17,8 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   logs: { run: async (argv) => (await import('./logs-command')).logsCommand(argv), summary: "print (or follow) a job's output" },
   cancel: { run: async (argv) => (await import('./cancel-command')).cancelCommand(argv), summary: 'cancel a run and its jobs' },
   cache: { run: async (argv) => (await import('./cache-command')).cacheCommand(argv), summary: 'list and clean the cache across runs (.shifterflow/cache)' },
-  images: { run: async (argv) => (await import('./images-command')).imagesCommand(argv), summary: 'pull, list and look up images at the Shifter gateway' },
+  images: { run: async (argv) => (await import('./images-command')).imagesCommand(argv), summary: "pull, list and look up images at the Shifter gateway; check them against Shifter's rules" },
+  dockerfile: { run: async (argv) => (await import('./dockerfile-command')).dockerfileCommand(argv), summary: "check Dockerfiles against Shifter's rules (dockerfile check PATH...)" },
 };
 
 function usage(): string {

@@ -13,7 +13,8 @@ export const IMAGES_CHECK_USAGE = `Usage: shifterflow images check REF... [--jso
 Reads each image from its registry (no daemon, nothing unpacked; SHIFTERFLOW_REGISTRY and
 SHIFTERFLOW_REGISTRY_TLS_VERIFY as for local runs) and checks it against Shifter's rules: one line
 per finding, REF: SEVERITY SIxxx message, its paths and the fix. --mpi checks as for an MPI job.
-Exits 1 when an image has an error. Results are cached per image digest.`;
+Exits 1 when an image has an error. Results are cached per image digest: checking an image again
+costs one HEAD request of its tag.`;
 
 export async function imagesCheckCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' }, mpi: { type: 'boolean' } }, IMAGES_CHECK_USAGE);

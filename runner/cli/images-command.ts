@@ -1,4 +1,3 @@
-import { ImageGateway, ImageGatewayUnreachableError, ImageRefError, normalizeImageRef } from '../images';
 import { parse } from './args';
 import { UserError } from './user-error';
 
@@ -14,7 +13,17 @@ when the gateway does not know the image). check reads images from their registr
 against Shifter's rules ('images check --help').`;
 
 export async function imagesCommand(argv: string[]): Promise<number> {
+  // `check` reads registries, not the gateway: it loads none of the gateway's code (child_process).
   if (argv[0] === 'check') return (await import('./images-check-command')).imagesCheckCommand(argv.slice(1));
+  const { ImageGateway, ImageGatewayUnreachableError, ImageRefError, normalizeImageRef } = await import('../images');
+  const normalize = (ref: string): string => {
+    try {
+      return normalizeImageRef(ref);
+    } catch (e) {
+      if (e instanceof ImageRefError) throw new UserError(e.message);
+      throw e;
+    }
+  };
   const { values, positionals } = parse(argv, { json: { type: 'boolean' }, user: { type: 'string' }, group: { type: 'string' } }, IMAGES_USAGE);
   const [verb, ...refs] = positionals;
   if (values.help || !verb) {
@@ -53,15 +62,6 @@ export async function imagesCommand(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof ImageGatewayUnreachableError) throw new UserError(e.message, 1);
-    throw e;
-  }
-}
-
-function normalize(ref: string): string {
-  try {
-    return normalizeImageRef(ref);
-  } catch (e) {
-    if (e instanceof ImageRefError) throw new UserError(e.message);
     throw e;
   }
 }

@@ -23,7 +23,7 @@ export interface WorkflowImageCheck {
  * it that is a positioned error; `run` passes a callback instead, and the pull decides.
  */
 export async function checkWorkflowImages(w: WorkflowImageCheck, options: ImageCheckOptions, unreadable?: (message: string) => void): Promise<Diagnostic[]> {
-  const uses = planImageUses(w.plan);
+  const uses = planImageUses(w.plan, w.workflow);
   const diagnostics: Diagnostic[] = [];
   for (const image of w.plan.images) {
     const site = imageSite(w.workflow, image);
@@ -41,13 +41,14 @@ export async function checkWorkflowImages(w: WorkflowImageCheck, options: ImageC
     }
     for (const f of result.findings) {
       const paths = f.count > 0 ? ` (${listPaths(f)})` : '';
+      // A finding about one job's command (SI019) belongs at that command; the rest at the image's line.
       diagnostics.push({
         code: f.code,
         severity: f.severity,
         message: `image ${image.ref}: ${f.message}${paths}; ${f.fix}`,
         file: w.file,
-        range,
-        path: site.path,
+        range: f.at ? w.source.locate(f.at, 'value') : range,
+        path: f.at ?? site.path,
       });
     }
   }

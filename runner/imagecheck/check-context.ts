@@ -11,6 +11,13 @@ export interface ImageUse {
   commands: string[];
   workdirs: string[];
   volumeTargets: string[];
+  /**
+   * Why the command runs under the image's `/bin/sh -c` (render/command-form.ts's `because`, e.g.
+   * "a redirect (>)"); absent for a plain command, which Shifter starts itself.
+   */
+  shell?: string;
+  /** Where the workflow file writes the command (a JSON path), for findings about it. */
+  at?: (string | number)[];
 }
 
 export interface CheckContext {

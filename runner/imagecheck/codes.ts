@@ -29,6 +29,7 @@ export const IMAGE_CODES = {
   SI016: { severity: 'error', title: 'volume target under /etc or /var', description: 'Through the image\'s symbolic links this volume target lies under /etc or /var, which Shifter refuses as mount targets.', fix: 'Choose a target outside /etc and /var (e.g. /data).' },
   SI017: { severity: 'error', title: 'volume target cannot be created', description: 'A missing volume target is created only if its parent exists in the image (one level): neither exists here.', fix: 'Create the directory in the image (RUN mkdir -p TARGET) or mount at a path whose parent exists.' },
   SI018: { severity: 'warning', title: 'program not in the image', description: "The job's program is neither in the image's PATH nor under one of the job's volumes.", fix: 'Install the program in the image, or give its full path.' },
+  SI019: { severity: 'error', title: 'command needs /bin/sh', description: "A command with shell syntax (a redirect, a pipe, `$VAR`, `&&`, a glob, several lines...) runs as `/bin/sh -c '<the command>'` inside the image, once per task, and this image has no /bin/sh the job's user can run (none at all, a link to nothing, or not executable by others).", fix: 'Add a shell to the image (e.g. COPY a static busybox and link /bin/sh to it), or write the command without shell syntax: a program and its words (`tool --in /data/x`).' },
 } as const satisfies Record<string, ImageCodeInfo>;
 
 export type ImageCode = keyof typeof IMAGE_CODES;

@@ -1,8 +1,10 @@
 // Scanned images by manifest digest, so that checking an image again costs one manifest request.
 // The user's own cache directory: $SHIFTERFLOW_IMAGE_CHECK_CACHE, else
 // $XDG_CACHE_HOME/shifterflow/image-check, else ~/.cache/shifterflow/image-check (as
-// bin/compile-cache.js picks one). A digest names the content, so an entry never goes stale; one of
-// another format version, or unreadable, is a miss. Never makes a check fail.
+// bin/compile-cache.js picks one). Beside each image's facts (`<hex>.json`), an index's entry
+// (`index-<hex>.json`) names the linux/amd64 manifest it chose, so that a tag pointing at a manifest
+// list is recognised from the list's digest alone. A digest names the content, so an entry never goes
+// stale; one of another format version, or unreadable, is a miss. Never makes a check fail.
 
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -12,7 +14,15 @@ import { FACTS_VERSION, type ImageFacts } from './image-facts';
 export interface FactsCache {
   read(digest: string): ImageFacts | undefined;
   write(facts: ImageFacts): void;
+  /** The facts for what a tag points to: a manifest's own, or those of the manifest an index chose. */
+  factsForTag?(tagDigest: string): ImageFacts | undefined;
+  /** Records which (linux/amd64) manifest the index `indexDigest` resolved to. */
+  writeTag?(indexDigest: string, manifestDigest: string): void;
 }
+
+/** The platform an index entry was chosen for: the image check always reads linux/amd64. */
+const PLATFORM = 'linux/amd64';
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 export function imageCheckCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const own = env.SHIFTERFLOW_IMAGE_CHECK_CACHE;
@@ -24,29 +34,41 @@ export function imageCheckCacheDir(env: NodeJS.ProcessEnv = process.env): string
 }
 
 export function factsCache(dir: string | undefined = imageCheckCacheDir()): FactsCache {
-  const file = (digest: string) => (dir && /^sha256:[0-9a-f]{64}$/.test(digest) ? join(dir, `${digest.slice(7)}.json`) : undefined);
-  return {
-    read(digest) {
-      const f = file(digest);
-      if (!f) return undefined;
-      try {
-        const facts = JSON.parse(readFileSync(f, 'utf8')) as ImageFacts;
-        return facts.version === FACTS_VERSION && facts.digest === digest ? facts : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    write(facts) {
-      const f = file(facts.digest);
-      if (!f || !dir) return;
-      try {
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
-        const tmp = `${f}.${process.pid}.tmp`;
-        writeFileSync(tmp, JSON.stringify(facts), { mode: 0o600 });
-        renameSync(tmp, f);
-      } catch {
-        // no cache this time
-      }
-    },
+  const file = (digest: string, prefix = '') => (dir && DIGEST.test(digest) ? join(dir, `${prefix}${digest.slice(7)}.json`) : undefined);
+  const readJson = (f: string | undefined): unknown => {
+    if (!f) return undefined;
+    try {
+      return JSON.parse(readFileSync(f, 'utf8'));
+    } catch {
+      return undefined;
+    }
   };
+  const writeJson = (f: string | undefined, data: unknown) => {
+    if (!f || !dir) return;
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const tmp = `${f}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(data), { mode: 0o600 });
+      renameSync(tmp, f);
+    } catch {
+      // no cache this time
+    }
+  };
+  const read = (digest: string): ImageFacts | undefined => {
+    const facts = readJson(file(digest)) as ImageFacts | undefined;
+    return facts?.version === FACTS_VERSION && facts.digest === digest ? facts : undefined;
+  };
+  const cache: FactsCache = { read, write: (facts) => writeJson(file(facts.digest), facts) };
+  if (!dir) return cache;
+  cache.factsForTag = (tagDigest) => {
+    const own = read(tagDigest);
+    if (own) return own;
+    const entry = readJson(file(tagDigest, 'index-')) as { version?: unknown; index?: unknown; platform?: unknown; digest?: unknown } | undefined;
+    if (entry?.version !== FACTS_VERSION || entry.index !== tagDigest || entry.platform !== PLATFORM || typeof entry.digest !== 'string') return undefined;
+    return read(entry.digest);
+  };
+  cache.writeTag = (indexDigest, manifestDigest) => {
+    if (DIGEST.test(manifestDigest)) writeJson(file(indexDigest, 'index-'), { version: FACTS_VERSION, index: indexDigest, platform: PLATFORM, digest: manifestDigest });
+  };
+  return cache;
 }

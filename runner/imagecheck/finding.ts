@@ -18,13 +18,16 @@ export interface ImageFinding {
   fix: string;
   /** The workflow job whose use of the image this is about, when one is. */
   job?: string;
+  /** Where in the workflow file the finding belongs (a JSON path), when not at the image's line. */
+  at?: (string | number)[];
 }
 
-export function imageFinding(code: ImageCode, message: string, paths: readonly string[] = [], options: { severity?: Severity; job?: string } = {}): ImageFinding {
+export function imageFinding(code: ImageCode, message: string, paths: readonly string[] = [], options: { severity?: Severity; job?: string; at?: (string | number)[] } = {}): ImageFinding {
   const info = IMAGE_CODES[code];
   const unique = [...new Set(paths)].sort();
   const f: ImageFinding = { code, severity: options.severity ?? info.severity, message, paths: unique.slice(0, PATHS_SHOWN), count: unique.length, fix: info.fix };
   if (options.job !== undefined) f.job = options.job;
+  if (options.at !== undefined) f.at = options.at;
   return f;
 }
 

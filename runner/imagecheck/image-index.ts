@@ -63,6 +63,30 @@ export class ImageIndex {
     return { path: current, entry: this.byPath.get(current), traversed, viaLinks };
   }
 
+  /**
+   * Whether `path` (e.g. /bin/sh) is a program the job's user can start: it resolves, through the
+   * image's links (after whiteouts, so a link may point at nothing), to a regular file with o+x,
+   * every directory on the way with o+x. `why` says what is wrong when it is not.
+   */
+  runnable(path: string): { ok: true; path: string } | { ok: false; why: string } {
+    const wanted = normalizePath(path);
+    const r = this.resolve(wanted);
+    let e = r.entry;
+    // A hard link shares its target's file (and mode); a later layer deleting the target's name
+    // leaves the data under this name, so the link's own header then decides.
+    if (e?.type === 'hardlink') {
+      const target = e.link !== undefined ? this.resolve(e.link).entry : undefined;
+      e = target?.type === 'file' ? target : { ...e, type: 'file' };
+    }
+    if (!e) return { ok: false, why: r.path === wanted ? `the image has no ${path}` : `${path} is a link to nothing: it resolves to ${r.path}, which is not in the image` };
+    const shown = r.path === wanted ? path : `${path} (${r.path})`;
+    if (e.type !== 'file') return { ok: false, why: `${shown} is a ${e.type === 'dir' ? 'directory' : 'special file'}, not a program` };
+    if ((e.mode & 0o001) === 0) return { ok: false, why: `${shown} has mode ${modeText(e.mode)}: not executable by the job's user` };
+    const blocked = r.traversed.find((t) => (t.entry.mode & 0o001) === 0);
+    if (blocked) return { ok: false, why: `${shown} lies under ${blocked.path} (mode ${modeText(blocked.entry.mode)}), which the job's user cannot traverse` };
+    return { ok: true, path: r.path };
+  }
+
   env(name: string): string | undefined {
     const prefix = name + '=';
     const found = this.facts.config.env.find((e) => e.startsWith(prefix));
@@ -111,3 +135,5 @@ export class ImageIndex {
     return v?.kind === 'text' ? v.text : undefined;
   }
 }
+
+const modeText = (m: number) => '0' + (m & 0o7777).toString(8).padStart(3, '0');

@@ -1,6 +1,7 @@
 // Where the workflow file names each image, so that its check's findings are reported at that line:
 // the `images:` entry of an alias, else the first `image:` that writes the reference inline (a job's,
-// a step's, then `defaults:`). Pure: the workflow and a planned image in, a JSON path out.
+// a step's, then `defaults:`); and the line of a job's command, for findings about the command itself.
+// Pure: the workflow and a planned image (or a job's step) in, a JSON path out.
 
 import { resolveImage } from '../plan/images';
 import type { PlannedImage } from '../plan/types';
@@ -27,4 +28,13 @@ function sameRef(workflow: Workflow, written: string, ref: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Where the file writes the command of step `index` of job `key`: its `command:`, or its step's. */
+export function commandSite(workflow: Workflow, key: string, index: number): (string | number)[] | undefined {
+  const job = workflow.jobs[key];
+  if (!job) return undefined;
+  if (typeof job.steps?.[index]?.command === 'string') return ['jobs', key, 'steps', index, 'command'];
+  if (index === 0 && typeof job.command === 'string') return ['jobs', key, 'command'];
+  return undefined;
 }

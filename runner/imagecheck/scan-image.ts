@@ -21,6 +21,8 @@ export interface LayerProgress {
 export interface LayerSource {
   location: { reference: string };
   digest: string;
+  /** What the tag points to, when that is an index (else the same as `digest`). */
+  tagDigest?: string;
   layers: readonly { digest: string; size: number }[];
   compressedSize: number;
   config(): Promise<{ os: string; architecture: string; env: string[]; entrypoint: string[]; cmd: string[]; workdir: string }>;

@@ -7,6 +7,10 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { RegistryError } from './errors';
 import type { Descriptor } from './manifest';
 
+export function sha256Digest(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
 export class DigestCheck extends Transform {
   private readonly hash = createHash('sha256');
   private seen = 0;

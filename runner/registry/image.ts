@@ -1,34 +1,27 @@
-// One image in its registry: the tag resolved to this platform's manifest (and its digest), the
-// config blob, and the layers walked one by one (layer-walk.ts). Manifests and the config are small
+// One image in its registry, once image-at-registry.ts has resolved its tag to this platform's
+// manifest (and its digest): the config blob, and the layers walked one by one (layer-walk.ts). Manifests and the config are small
 // and read whole (with a size cap); layers are only ever streamed.
 
 import type { IncomingMessage } from 'node:http';
-import { dockerCredentials } from './docker-config';
 import { RegistryError } from './errors';
 import { parseImageConfig, type RemoteImageConfig } from './image-config';
 import { walkLayerStream, type EntryVisitor, type LayerStats } from './layer-walk';
-import { imageLocation, type ImageLocation, type RegistrySettings } from './location';
-import { MANIFEST_ACCEPT, choosePlatform, isDigest, parseManifest, sha256Digest, type Descriptor, type ImageManifest, type Platform } from './manifest';
+import type { ImageLocation } from './location';
+import { sha256Digest } from './digest-check';
+import { ImageAtRegistry, type OpenImageOptions } from './image-at-registry';
+import { MANIFEST_ACCEPT, type Descriptor, type ImageManifest } from './manifest';
 import { RegistryTransport } from './transport';
 
 const MANIFEST_LIMIT = 4 * 1024 * 1024;
 const CONFIG_LIMIT = 16 * 1024 * 1024;
 
-export const LINUX_AMD64: Platform = { os: 'linux', architecture: 'amd64' };
-
-export interface OpenImageOptions {
-  /** SHIFTERFLOW_REGISTRY and TLS verification (runner/local/settings.ts's localSettings fits). */
-  settings?: RegistrySettings;
-  /** The platform an index is resolved to (default linux/amd64, the platform of Shifter's nodes). */
-  platform?: Platform;
-  /** Where the docker config is looked for (DOCKER_CONFIG, HOME); default process.env. */
-  env?: NodeJS.ProcessEnv;
-}
+export { LINUX_AMD64, type OpenImageOptions } from './image-at-registry';
 
 export class RemoteImage {
   private configCache: RemoteImageConfig | undefined;
 
-  private constructor(
+  /** Made by ImageAtRegistry.open (RemoteImage.open, openImage). */
+  constructor(
     readonly location: ImageLocation,
     private readonly transport: RegistryTransport,
     /** `sha256:...` of the platform's image manifest: what Shifter and the cache call the image. */
@@ -39,23 +32,8 @@ export class RemoteImage {
   ) {}
 
   /** Resolves `ref` (Shifter's `docker:NAME:TAG`, or `NAME:TAG`) to this platform's manifest. */
-  static async open(ref: string, options: OpenImageOptions = {}): Promise<RemoteImage> {
-    const location = imageLocation(ref, options.settings ?? {});
-    const env = options.env ?? process.env;
-    const credentials = dockerCredentials(location.host, env);
-    const transport = new RegistryTransport(location, { credentials, credentialsSource: credentials ? `${env.DOCKER_CONFIG ? '$DOCKER_CONFIG' : '~/.docker'}/config.json` : undefined });
-    const platform = options.platform ?? LINUX_AMD64;
-    const tagWhat = `tag "${location.tag}" in repository "${location.repository}"`;
-    const first = await readManifest(transport, location.tag, tagWhat);
-    const parsed = parseManifest(first.bytes, first.contentType, location.reference);
-    if (parsed.kind === 'image') return new RemoteImage(location, transport, first.digest, first.digest, parsed.manifest);
-    const entry = choosePlatform(parsed.manifests, platform, location.reference);
-    if (!isDigest(entry.digest)) throw new RegistryError(`the index of ${location.reference} names its ${platform.os}/${platform.architecture} manifest by ${JSON.stringify(entry.digest)}, not a sha256 digest`, 'unsupported');
-    const second = await readManifest(transport, entry.digest, `manifest ${entry.digest} (${platform.os}/${platform.architecture} of ${location.reference})`);
-    if (second.digest !== entry.digest) throw new RegistryError(`registry ${location.host} served manifest ${second.digest} for ${entry.digest} (${location.reference}): the registry is broken`, 'broken-layer');
-    const inner = parseManifest(second.bytes, second.contentType, `${location.reference} (${platform.os}/${platform.architecture})`);
-    if (inner.kind !== 'image') throw new RegistryError(`the ${platform.os}/${platform.architecture} entry of ${location.reference} is another index, which shifterflow does not follow`, 'unsupported');
-    return new RemoteImage(location, transport, second.digest, first.digest, inner.manifest);
+  static open(ref: string, options: OpenImageOptions = {}): Promise<RemoteImage> {
+    return new ImageAtRegistry(ref, options).open();
   }
 
   get layers(): readonly Descriptor[] {
@@ -102,7 +80,8 @@ export class RemoteImage {
 /** `RemoteImage.open`, the entry point. */
 export const openImage = (ref: string, options?: OpenImageOptions) => RemoteImage.open(ref, options);
 
-async function readManifest(transport: RegistryTransport, reference: string, what: string): Promise<{ bytes: Buffer; digest: string; contentType?: string }> {
+/** One manifest (or index) read whole, with the digest of its bytes. */
+export async function readManifest(transport: RegistryTransport, reference: string, what: string): Promise<{ bytes: Buffer; digest: string; contentType?: string }> {
   const res = await transport.get('manifests', reference, what, MANIFEST_ACCEPT);
   const bytes = await readCapped(res, MANIFEST_LIMIT, `the manifest of ${what}`);
   return { bytes, digest: sha256Digest(bytes), contentType: res.headers['content-type'] };

@@ -19,6 +19,7 @@
 export { RegistryError, type RegistryProblem } from './errors';
 export { imageLocation, type ImageLocation, type RegistrySettings } from './location';
 export { openImage, RemoteImage, LINUX_AMD64, type OpenImageOptions } from './image';
+export { ImageAtRegistry } from './image-at-registry';
 export type { RemoteImageConfig } from './image-config';
 export type { Descriptor, ImageManifest, Platform } from './manifest';
 export type { EntryContent, EntryType, EntryVisitor, LayerEntry, LayerStats } from './layer-walk';

@@ -1,8 +1,8 @@
 // Image manifests as registries serve them: OCI image manifests and indexes, Docker v2 schema 2
 // manifests and manifest lists. Pure: bytes in, the platform's manifest (or a clear refusal) out.
-// Docker's schema 1 (signed, pre-2017) is refused with what to do: it carries no config blob.
+// Docker's schema 1 (signed, pre-2017) is refused with what to do: it carries no config blob. No
+// node:crypto here: a cached image check reads only MANIFEST_ACCEPT and isDigest (digests: digest-check.ts).
 
-import { createHash } from 'node:crypto';
 import { RegistryError } from './errors';
 
 export const MEDIA = {
@@ -40,10 +40,6 @@ export interface IndexEntry extends Descriptor {
 }
 
 export type ParsedManifest = { kind: 'index'; manifests: IndexEntry[] } | { kind: 'image'; manifest: ImageManifest };
-
-export function sha256Digest(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
 
 export function isDigest(s: string): boolean {
   return /^sha256:[a-f0-9]{64}$/.test(s);

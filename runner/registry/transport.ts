@@ -40,11 +40,22 @@ export class RegistryTransport {
   }
 
   /** GET `/v2/<repository>/<kind>/<reference>`; `what` names the object in messages. */
-  async get(kind: 'manifests' | 'blobs', reference: string, what: string, accept: readonly string[] = []): Promise<IncomingMessage> {
+  get(kind: 'manifests' | 'blobs', reference: string, what: string, accept: readonly string[] = []): Promise<IncomingMessage> {
+    return this.fetch('GET', kind, reference, what, accept);
+  }
+
+  /** HEAD of the same: its headers only (a manifest's Docker-Content-Digest), with the same auth and errors. */
+  async head(kind: 'manifests' | 'blobs', reference: string, what: string, accept: readonly string[] = []): Promise<IncomingMessage['headers']> {
+    const res = await this.fetch('HEAD', kind, reference, what, accept);
+    res.resume();
+    return res.headers;
+  }
+
+  private async fetch(method: 'GET' | 'HEAD', kind: 'manifests' | 'blobs', reference: string, what: string, accept: readonly string[]): Promise<IncomingMessage> {
     const path = `/v2/${this.location.repository}/${kind}/${reference}`;
     let retriedAuth = false;
     for (;;) {
-      const res = await this.send(path, accept);
+      const res = await this.send(method, path, accept);
       if (res.statusCode === 401 && !retriedAuth) {
         const challenge = parseChallenge(res.headers['www-authenticate'] as string | undefined);
         res.resume();
@@ -95,27 +106,27 @@ export class RegistryTransport {
     return token;
   }
 
-  private async send(path: string, accept: readonly string[]): Promise<IncomingMessage> {
+  private async send(method: 'GET' | 'HEAD', path: string, accept: readonly string[]): Promise<IncomingMessage> {
     const headers: Record<string, string> = {};
     if (accept.length) headers.accept = accept.join(', ');
     if (this.authorization) headers.authorization = this.authorization;
-    if (this.schemeSettled) return this.request(new URL(`${this.scheme}://${this.location.apiHost}${path}`), headers, 0, this.location.tlsVerify);
+    if (this.schemeSettled) return this.request(new URL(`${this.scheme}://${this.location.apiHost}${path}`), headers, 0, this.location.tlsVerify, method);
     try {
-      const res = await this.request(new URL(`https://${this.location.apiHost}${path}`), headers, 0, false);
+      const res = await this.request(new URL(`https://${this.location.apiHost}${path}`), headers, 0, false, method);
       this.schemeSettled = true;
       return res;
     } catch (e) {
       if (!(e instanceof RegistryError) || !(e as RegistryError & { notTls?: boolean }).notTls) throw e;
       this.scheme = 'http';
       this.schemeSettled = true;
-      return this.request(new URL(`http://${this.location.apiHost}${path}`), headers, 0, false);
+      return this.request(new URL(`http://${this.location.apiHost}${path}`), headers, 0, false, method);
     }
   }
 
-  private request(url: URL, headers: Record<string, string>, redirects: number, verify: boolean): Promise<IncomingMessage> {
+  private request(url: URL, headers: Record<string, string>, redirects: number, verify: boolean, method: 'GET' | 'HEAD' = 'GET'): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       const lib = url.protocol === 'http:' ? http : https;
-      const req = lib.request(url, { method: 'GET', headers: { 'user-agent': 'shifterflow', ...headers }, ...(url.protocol === 'https:' ? { rejectUnauthorized: verify } : {}) }, (res) => {
+      const req = lib.request(url, { method, headers: { 'user-agent': 'shifterflow', ...headers }, ...(url.protocol === 'https:' ? { rejectUnauthorized: verify } : {}) }, (res) => {
         const status = res.statusCode ?? 0;
         const location = res.headers.location;
         if ([301, 302, 303, 307, 308].includes(status) && location) {
@@ -124,7 +135,7 @@ export class RegistryTransport {
           const next = new URL(location, url);
           const kept = { ...headers };
           if (next.host !== url.host) delete kept.authorization;
-          resolve(this.request(next, kept, redirects + 1, next.protocol === 'https:' && next.host !== url.host ? true : verify));
+          resolve(this.request(next, kept, redirects + 1, next.protocol === 'https:' && next.host !== url.host ? true : verify, method));
           return;
         }
         req.setTimeout(BODY_IDLE_TIMEOUT_MS, () => res.destroy(this.networkError(new Error(`no data for ${BODY_IDLE_TIMEOUT_MS / 1000} s`))));

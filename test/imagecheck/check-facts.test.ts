@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseLayer, fixtureImages } from './fixture-images';
 import { localSource } from './local-source';
-import type { ImageSpec } from './push-image';
+import type { FileSpec, ImageSpec } from './push-image';
 
 async function findings(spec: ImageSpec, context: CheckContext = {}) {
   return checkFacts(await scanImage(await localSource(spec)), context);
@@ -82,6 +82,52 @@ describe('image check rules over streamed layers', () => {
     const spec: ImageSpec = { ...images.clean.spec, layers: [...images.clean.spec.layers, [{ path: '/opt', type: 'directory', mode: 0o700 }, { path: '/opt/sim', type: 'directory', mode: 0o755 }, { path: '/opt/sim/run', content: 'x', mode: 0o755 }]] };
     const f = await findings(spec, { uses: [use({ commands: ['OMP=1 /opt/sim/run --fast', 'nosuchprog x', '/code/mine.sh'], volumeTargets: ['/code'] })] });
     assert.deepEqual(f.map((x) => [x.code, x.paths]), [['SI001', ['/opt']], ['SI002', ['/opt']], ['SI018', ['nosuchprog']]]);
+  });
+
+  describe('SI019: a command under /bin/sh -c in an image without a shell', () => {
+    const redirect = use({ job: 'write', commands: ['tool > /out/x'], shell: 'a redirect (>)', at: ['jobs', 'write', 'command'] });
+    const plain = use({ job: 'plain', commands: ['/usr/local/bin/tool --go'] });
+    const tool = { path: '/usr/local/bin/tool', content: '\x7fELF', mode: 0o755 };
+    const noShell: ImageSpec = { name: 'x:1', layers: [[{ path: '/usr', type: 'directory' }, { path: '/usr/local', type: 'directory' }, { path: '/usr/local/bin', type: 'directory' }, tool]], config: { Env: ['PATH=/usr/local/bin'] } };
+    const si019 = async (spec: ImageSpec, uses: ImageUse[]) => (await findings(spec, { uses })).filter((f) => f.code === 'SI019');
+
+    it('no /bin/sh: an error for the command that needs it, at its command, naming why; none for the plain one', async () => {
+      const f = await si019(noShell, [redirect, plain]);
+      assert.equal(f.length, 1, JSON.stringify(f));
+      assert.deepEqual([f[0].severity, f[0].job, f[0].at, f[0].paths], ['error', 'write', ['jobs', 'write', 'command'], ['/bin/sh']]);
+      assert.match(f[0].message, /^job write: the command needs a shell \(it has a redirect \(>\)\), so it runs as \/bin\/sh -c '\.\.\.' inside the image, and the image has no \/bin\/sh$/);
+      assert.match(f[0].fix, /busybox/);
+      assert.match(f[0].fix, /without shell syntax/);
+      // A check without a workflow (images check) has no commands to judge.
+      assert.deepEqual(await si019(noShell, []), []);
+      assert.deepEqual((await findings(noShell)).filter((x) => x.code === 'SI019'), []);
+    });
+
+    it('a /bin/sh link left pointing at nothing by a later whiteout', async () => {
+      const spec: ImageSpec = { ...noShell, layers: [[...noShell.layers[0], { path: '/bin', type: 'directory' }, { path: '/bin/busybox', content: 'ELF', mode: 0o755 }, { path: '/bin/sh', type: 'symlink', linkname: 'busybox' }], [{ path: '/bin/.wh.busybox' }]] };
+      const f = await si019(spec, [redirect]);
+      assert.equal(f.length, 1);
+      assert.match(f[0].message, /and \/bin\/sh is a link to nothing: it resolves to \/bin\/busybox, which is not in the image$/);
+      // Without the whiteout the same link is a shell.
+      assert.deepEqual(await si019({ ...spec, layers: [spec.layers[0]] }, [redirect]), []);
+    });
+
+    it('a /bin/sh only root may run, or a directory, is no shell; a hard link to busybox or a usr-merged /bin is one', async () => {
+      const withSh = (extra: FileSpec[]): ImageSpec => ({ ...noShell, layers: [[...noShell.layers[0], ...extra]] });
+      const rootOnly = await si019(withSh([{ path: '/bin', type: 'directory' }, { path: '/bin/sh', content: 'ELF', mode: 0o700 }]), [redirect]);
+      assert.match(rootOnly[0]?.message ?? '', /\/bin\/sh has mode 0700: not executable by the job's user$/);
+      const dir = await si019(withSh([{ path: '/bin', type: 'directory' }, { path: '/bin/sh', type: 'directory' }]), [redirect]);
+      assert.match(dir[0]?.message ?? '', /\/bin\/sh is a directory, not a program$/);
+      const closed = await si019(withSh([{ path: '/bin', type: 'directory', mode: 0o700 }, { path: '/bin/sh', content: 'ELF', mode: 0o755 }]), [redirect]);
+      assert.match(closed[0]?.message ?? '', /lies under \/bin \(mode 0700\), which the job's user cannot traverse$/);
+      assert.deepEqual(await si019(withSh([{ path: '/bin', type: 'directory' }, { path: '/bin/busybox', content: 'ELF', mode: 0o755 }, { path: '/bin/sh', type: 'link', linkname: 'bin/busybox' }]), [redirect]), []);
+      // A hard link keeps the data when a later layer deletes the other name.
+      const hard: ImageSpec = { ...noShell, layers: [[...noShell.layers[0], { path: '/bin', type: 'directory' }, { path: '/bin/busybox', content: 'ELF', mode: 0o755 }, { path: '/bin/sh', type: 'link', linkname: 'bin/busybox', mode: 0o755 }], [{ path: '/bin/.wh.busybox' }]] };
+      assert.deepEqual(await si019(hard, [redirect]), []);
+      assert.deepEqual(await si019(withSh([{ path: '/usr/bin', type: 'directory' }, { path: '/usr/bin/dash', content: 'ELF', mode: 0o755 }, { path: '/usr/bin/sh', type: 'symlink', linkname: 'dash' }, { path: '/bin', type: 'symlink', linkname: 'usr/bin' }]), [redirect]), []);
+      // The fixtures' base has /bin/sh -> /usr/bin/sh.
+      assert.deepEqual(await si019(images.clean.spec, [redirect]), []);
+    });
   });
 
   it('volume targets: a file (SI015), a link into /var (SI016), no parent (SI017); an existing dir or a creatable one is fine', async () => {

@@ -16,6 +16,7 @@ export function baseLayer(): FileSpec[] {
     file('/usr/lib/x86_64-linux-gnu/libc-2.31.so', '\x7fELF GLIBC_2.2.5 GLIBC_2.31', 0o755),
     link('/usr/lib/x86_64-linux-gnu/libc.so.6', 'libc-2.31.so'),
     file('/usr/bin/sh', '\x7fELF', 0o755),
+    link('/bin/sh', '/usr/bin/sh'),
     file('/usr/bin/python3', '\x7fELF', 0o755),
     file('/etc/os-release', 'PRETTY_NAME="Test GNU/Linux 11"\nID=test\n'),
     file('/etc/passwd', 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n'),

@@ -15,7 +15,7 @@ async function tarOf(files: FileSpec[]): Promise<Buffer> {
   for (const f of files) {
     const type = f.type ?? 'file';
     const body = Buffer.from(f.content ?? '');
-    const header = { name: f.path.replace(/^\//, ''), type, mode: f.mode ?? 0o644, uid: f.uid ?? 0, gid: f.gid ?? 0, linkname: f.linkname, size: type === 'file' ? body.length : 0 };
+    const header = { name: f.path.replace(/^\//, ''), type, mode: f.mode ?? (type === 'directory' ? 0o755 : 0o644), uid: f.uid ?? 0, gid: f.gid ?? 0, linkname: f.linkname, size: type === 'file' ? body.length : 0 };
     if (type === 'file') p.entry(header, body);
     else p.entry(header);
   }

@@ -61,6 +61,46 @@ describe('image check inputs from the plan', () => {
     assert.deepEqual(uses.get('docker:base:1')?.map((u) => u.job), ['plain']);
   });
 
+  it('marks the commands that run under the image\'s /bin/sh (with why, as the renderer decides per matrix task) and where the file writes each', () => {
+    const text = `version: 1
+name: s
+profile: nersc
+defaults: { account: m1, qos: regular, time: "00:05:00", image: "docker:tools:3" }
+jobs:
+  write:
+    command: python3 run.py > /out/log.txt
+  plain:
+    command: python3 run.py --n 3
+  sweep:
+    matrix: { n: [1, 2] }
+    command: python3 run.py --n \${{ matrix.n }}
+  quoted:
+    matrix: { tag: ["a", "$HOME"] }
+    command: echo "\${{ matrix.tag }}"
+  two:
+    steps:
+      - { name: a, command: /opt/a }
+      - { name: b, command: "cd /work && make" }
+`;
+    const v = validateText(text, 's.yaml');
+    assert.deepEqual(v.diagnostics.filter((d) => d.severity === 'error'), []);
+    const plan = planWorkflow(v.workflow!, v.profile);
+    const uses = planImageUses(plan, v.workflow as Workflow).get('docker:tools:3')!;
+    assert.deepEqual(uses.map((u) => [u.job, u.shell, u.at]), [
+      ['write', 'a redirect (>)', ['jobs', 'write', 'command']],
+      ['plain', undefined, ['jobs', 'plain', 'command']],
+      // A matrix value is put in quoted: a plain word stays plain...
+      ['sweep', undefined, ['jobs', 'sweep', 'command']],
+      // ...but inside "..." a value with $ is escaped with a backslash, which takes a shell.
+      ['quoted', 'a backslash (\\) inside "..."', ['jobs', 'quoted', 'command']],
+      ['two.a', undefined, ['jobs', 'two', 'steps', 0, 'command']],
+      ['two.b', 'an operator (& or &&)', ['jobs', 'two', 'steps', 1, 'command']],
+    ]);
+    // The command positions resolve to the command lines of the file.
+    const line = (at: (string | number)[]) => v.source.locate(at, 'value').start.line + 1;
+    assert.deepEqual([line(uses[0].at!), line(uses[5].at!)], [7, 19]);
+  });
+
   it("locates each image at its images: entry, else its first inline image:, else defaults'", () => {
     const { v, workflow, plan } = planned();
     const at = (ref: string) => {

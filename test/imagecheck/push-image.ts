@@ -42,6 +42,9 @@ export interface PushedImage {
   digest: string;
   repository: string;
   blobs: string[];
+  /** The manifest's size and platform, for an index that lists it. */
+  size?: number;
+  architecture?: string;
 }
 
 interface Blob {
@@ -74,10 +77,24 @@ export async function pushImage(spec: ImageSpec, registry = TEST_REGISTRY): Prom
       }),
     );
     await http(registry, 'PUT', `/v2/${repository}/manifests/${tag}`, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, manifest, [201]);
-    return { reference: `${registry}/${spec.name}`, digest: sha256(manifest), repository, blobs: [...layers.map((l) => l.digest), config.digest] };
+    return { reference: `${registry}/${spec.name}`, digest: sha256(manifest), repository, blobs: [...layers.map((l) => l.digest), config.digest], size: manifest.length, architecture: spec.architecture ?? 'amd64' };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** An OCI index at `name` (`repository:tag`) listing images pushed to the same repository, each for linux and its architecture. */
+export async function pushIndex(name: string, images: PushedImage[], registry = TEST_REGISTRY): Promise<PushedImage> {
+  const [repository, tag] = name.split(':');
+  const index = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: images.map((i) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: i.digest, size: i.size, platform: { os: 'linux', architecture: i.architecture } })),
+    }),
+  );
+  await http(registry, 'PUT', `/v2/${repository}/manifests/${tag}`, { 'content-type': 'application/vnd.oci.image.index.v1+json' }, index, [201]);
+  return { reference: `${registry}/${name}`, digest: sha256(index), repository, blobs: [], size: index.length };
 }
 
 /** Deletes the manifest and the blobs' links (the registry frees the space at its next garbage collection). */

@@ -9,8 +9,9 @@ import { platformAndSize } from './platform-size';
 import { readable } from './readable';
 import type { ImageRule } from './rule';
 import { setuid } from './setuid';
+import { shell } from './shell';
 import { systemDirs } from './system-dirs';
 import { volumes } from './volumes';
 
-export const IMAGE_RULES: ImageRule[] = [platformAndSize, jobPaths, readable, systemDirs, ldCache, libc, mpi, entrypoint, setuid, volumes];
+export const IMAGE_RULES: ImageRule[] = [platformAndSize, jobPaths, readable, systemDirs, ldCache, libc, mpi, entrypoint, setuid, volumes, shell];
 export { detectLibc } from './libc';
