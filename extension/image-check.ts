@@ -67,6 +67,8 @@ export class ImageChecks implements vscode.Disposable {
   /** Per workflow file, the references whose findings are shown in it. */
   private readonly shown = new Map<string, Set<string>>();
   private readonly memo = new Map<string, ImageFinding[] | undefined>();
+  /** Cancels each check under way (what the notification's Cancel does). */
+  private readonly cancels = new Set<() => void>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -107,6 +109,13 @@ export class ImageChecks implements vscode.Disposable {
     return outcome;
   }
 
+  /** Cancels the checks under way; returns how many. */
+  cancelAll(): number {
+    const n = this.cancels.size;
+    for (const c of [...this.cancels]) c();
+    return n;
+  }
+
   /** Markdown for the hover on an image line; undefined when the cursor is on none. */
   hover(doc: vscode.TextDocument, position: vscode.Position, result: ValidationResult): string | undefined {
     const at = imageAt(doc, result, position);
@@ -135,10 +144,12 @@ export class ImageChecks implements vscode.Disposable {
         let stdout = '';
         let stderr = '';
         let cancelled = false;
-        token.onCancellationRequested(() => {
+        const cancel = () => {
           cancelled = true;
           child.kill('SIGTERM');
-        });
+        };
+        this.cancels.add(cancel);
+        token.onCancellationRequested(cancel);
         progress.report({ message: 'reading the manifest' });
         child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
         child.stderr!.setEncoding('utf8').on('data', (c: string) => {
@@ -147,8 +158,12 @@ export class ImageChecks implements vscode.Disposable {
           const layer = [...c.matchAll(/: layer (\d+\/\d+ \([^)]*\))$/gm)].pop();
           if (layer) progress.report({ message: `layer ${layer[1]}` });
         });
-        child.on('error', (err) => reject(err));
+        child.on('error', (err) => {
+          this.cancels.delete(cancel);
+          reject(err);
+        });
         child.on('close', (code) => {
+          this.cancels.delete(cancel);
           if (cancelled) return resolve({ ref, cancelled: true });
           let parsed: { reference: string; digest?: string; findings: ImageFinding[] }[] | undefined;
           try {

@@ -6,10 +6,12 @@
 
 import * as assert from 'node:assert/strict';
 import { mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { deleteImage, pushImage, TEST_REGISTRY, type FileSpec, type PushedImage } from '../../imagecheck/push-image';
-import { activate, open, shifterflowDiagnostics, stats, until, workspaceDir, wsFile } from './helpers';
+import { EXTENSION_ID, activate, open, shifterflowDiagnostics, stats, until, workspaceDir, wsFile } from './helpers';
 
 const dir = (path: string, mode = 0o755): FileSpec => ({ path, type: 'directory', mode });
 const file = (path: string, content: string, mode = 0o644): FileSpec => ({ path, content, mode });
@@ -119,6 +121,31 @@ describe('@exthost Check Image for Shifter (real registry)', function () {
     assert.match(outcome.error ?? '', /nosuch/);
     assert.doesNotMatch(outcome.error ?? '', /\n\s+at /);
     assert.equal(outcome.findings, undefined);
+  });
+});
+
+describe('@exthost Check Image for Shifter: cancel', () => {
+  let server: Server | undefined;
+  const sockets = new Set<Socket>();
+  before(activate);
+  after(() => {
+    for (const s of sockets) s.destroy();
+    server?.close();
+  });
+
+  it('Cancel ends the CLI while the registry has not answered: no finding, no error', async () => {
+    // A registry that accepts the connection and never answers: the check waits until it is cancelled.
+    server = createServer(() => undefined);
+    server.on('connection', (s) => sockets.add(s));
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const api = vscode.extensions.getExtension(EXTENSION_ID)!.exports as { imageChecks: { cancelAll(): number } };
+    const pending = vscode.commands.executeCommand<{ cancelled?: boolean; error?: string; findings?: unknown }>('shifterflow.checkImage', wsFile('hello.shifterflow.yaml'), `docker:127.0.0.1:${port}/hangs:1`);
+    await until('the CLI to reach the registry', () => (sockets.size > 0 ? true : undefined), 30_000);
+    assert.equal(api.imageChecks.cancelAll(), 1);
+    const outcome = await pending;
+    assert.deepEqual([outcome.cancelled, outcome.error, outcome.findings], [true, undefined, undefined]);
+    assert.equal(api.imageChecks.cancelAll(), 0, 'nothing left under way');
   });
 });
 
