@@ -202,7 +202,21 @@ async function imageCheckUiTest() {
       const { text, shot } = await problemsWith(page, 'SI001', 'exthost-image-check-problems');
       if (!/SI001/.test(text) || !/rootonly/.test(text)) throw new Error(`the Problems panel does not show SI001 with its path:\n${text}`);
       if (!/SI012/.test(text)) throw new Error(`the Problems panel does not show SI012:\n${text}`);
-      return `the Problems panel shows the image's SI001 and SI012 (screenshot ${shot})`;
+      // The hover on the job's image line (Ctrl+G 8, then Ctrl+K Ctrl+I; no diagnostic there to hide it) shows the check's summary.
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await page.keyboard.press('Control+G');
+      await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 20_000 });
+      await page.keyboard.type('8:14');
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
+      const hover = page.locator('.monaco-hover', { hasText: 'Shifter check' }).first();
+      await hover.waitFor({ state: 'visible', timeout: 20_000 });
+      const hoverText = await hover.innerText();
+      const hoverShot = join(repo, 'test-results', 'exthost-image-check-hover.png');
+      await page.screenshot({ path: hoverShot });
+      if (!/Shifter check \(just now, sha256:[0-9a-f]{12}…\): 1 error \(SI001\), 2 warnings \(SI002, SI012\)/.test(hoverText)) throw new Error(`the hover does not show the check's summary:\n${hoverText}`);
+      return `the Problems panel shows the image's SI001 and SI012 (screenshot ${shot}), the hover the check's summary (${hoverShot})`;
     },
     {
       prepare: async (ws) => {
