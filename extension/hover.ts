@@ -4,8 +4,8 @@
 
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { core } from './core';
 import type { ValidationResult } from '../runner/workflow/validate';
+import { core } from './core';
 import type { WorkflowDocuments } from './documents';
 import { describe } from './schema-nav';
 import { nodeAt } from './yaml-path';
