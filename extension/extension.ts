@@ -12,6 +12,7 @@ import { WorkflowDiagnostics } from './diagnostics';
 import { DOCKERFILE_SELECTOR, DockerfileDiagnostics } from './dockerfiles';
 import { WorkflowDocuments } from './documents';
 import { WorkflowHoverProvider } from './hover';
+import { ImageChecks } from './image-check';
 import { Images } from './images';
 import { processStats, reportError } from './process';
 import { openRunReport } from './report';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext) {
   const output = vscode.window.createOutputChannel('Shifter');
   const runs = new RunManager(context.extensionPath, output, documents);
   const images = new Images(documents);
+  const imageChecks = new ImageChecks(documents, (scope) => runs.cli(scope), context.globalState, output);
   const preview = new SbatchPreviewProvider(documents);
   const sub = context.subscriptions;
   const command = (id: string, fn: (...args: never[]) => unknown) =>
@@ -56,7 +58,8 @@ export function activate(context: vscode.ExtensionContext) {
     output,
     runs,
     vscode.languages.registerCompletionItemProvider(SELECTOR, new WorkflowCompletionProvider(documents), ...COMPLETION_TRIGGERS),
-    vscode.languages.registerHoverProvider(SELECTOR, new WorkflowHoverProvider(documents)),
+    imageChecks,
+    vscode.languages.registerHoverProvider(SELECTOR, new WorkflowHoverProvider(documents, (doc, position, result) => imageChecks.hover(doc, position, result))),
     vscode.languages.registerCodeActionsProvider(SELECTOR, new WorkflowCodeActionProvider(documents), { providedCodeActionKinds: WorkflowCodeActionProvider.kinds }),
     vscode.languages.registerCodeLensProvider(SELECTOR, new WorkflowCodeLensProvider(documents)),
     vscode.languages.registerDocumentSymbolProvider(SELECTOR, new WorkflowSymbolProvider(documents), { label: 'Shifter workflow' }),
@@ -75,6 +78,7 @@ export function activate(context: vscode.ExtensionContext) {
   command('shifterflow.listImages', () => images.list());
   command('shifterflow.refreshImages', () => images.refresh().catch((err: unknown) => reportError(err)));
   command('shifterflow.lookupImage', (ref?: string | { ref?: string }) => images.lookup(typeof ref === 'string' ? ref : ref?.ref));
+  command('shifterflow.checkImage', (target?: vscode.Uri | string | { ref?: string }, ref?: string) => imageChecks.check(typeof target === 'object' && !(target instanceof vscode.Uri) ? target.ref : target, ref));
   command('shifterflow.openShell', (ref?: string | { ref?: string }) => openShell(ref, () => images.askRef('Image to open a shell in (salloc + shifter)')));
   // For tests and diagnosis: activation timing, process counters, shell sessions, validation paths.
   command('shifterflow._stats', () => ({
@@ -90,10 +94,11 @@ export function activate(context: vscode.ExtensionContext) {
   setTimeout(() => {
     diagnostics.validateOpen();
     dockerfiles.checkOpen();
+    void dockerfiles.watchWorkspace().catch((err: unknown) => output.appendLine(`Dockerfiles: ${String(err)}`));
     void diagnostics.watch((vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath)).catch((err: unknown) => output.appendLine(`file watcher: ${String(err)}`));
   }, 0);
   timing.activateEnd = performance.now();
-  return { documents, diagnostics, dockerfiles, runs, images };
+  return { documents, diagnostics, dockerfiles, runs, images, imageChecks };
 }
 
 async function validateCommand(diagnostics: WorkflowDiagnostics, target?: vscode.Uri): Promise<{ file: string; diagnostics: number }[]> {

@@ -1,8 +1,10 @@
 // Hover: the schema's description of the key or value under the cursor, the image an alias stands for,
-// and, over a diagnostic, the rule behind its code (runner/workflow/codes.ts).
+// the last Shifter check of the image on the line (image-check.ts), and, over a diagnostic, the rule
+// behind its code (runner/workflow/codes.ts).
 
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
+import type { ValidationResult } from '../runner/workflow/validate';
 import { core } from './core';
 import type { WorkflowDocuments } from './documents';
 import { describe } from './schema-nav';
@@ -10,7 +12,10 @@ import { nodeAt } from './yaml-path';
 import { isWorkflowDocument } from './workflow-files';
 
 export class WorkflowHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly documents: WorkflowDocuments) {}
+  constructor(
+    private readonly documents: WorkflowDocuments,
+    private readonly imageCheck?: (doc: vscode.TextDocument, position: vscode.Position, result: ValidationResult) => string | undefined,
+  ) {}
 
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     if (!isWorkflowDocument(doc)) return undefined;
@@ -31,6 +36,11 @@ export class WorkflowHoverProvider implements vscode.HoverProvider {
         if (refText) md.appendMarkdown(`Image alias \`${at.value}\` = \`${refText}\`\n\n`);
       }
       fileHover(md, result.source.value, doc, at.path, at.on, at.value, offset - (at.start ?? offset));
+    }
+    const check = this.imageCheck?.(doc, position, result);
+    if (check) {
+      md.appendMarkdown(check);
+      md.isTrusted = { enabledCommands: ['shifterflow.checkImage'] };
     }
     const codes = core.codes();
     for (const d of result.diagnostics) {

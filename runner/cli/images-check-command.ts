@@ -23,7 +23,8 @@ export async function imagesCheckCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new UserError(`give at least one image reference\n\n${IMAGES_CHECK_USAGE}`);
-  const tty = process.stderr.isTTY === true;
+  // SHIFTERFLOW_PROGRESS=1: the same lines for a caller that reads them without a terminal (the editor).
+  const tty = process.stderr.isTTY === true || process.env.SHIFTERFLOW_PROGRESS === '1';
   const results: ImageCheckResult[] = [];
   for (const ref of positionals) {
     const r = await checkImage(ref, { mpi: values.mpi === true }, {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { activate, open, shifterflowDiagnostics, stats, until, workspaceDir } from '../suite/helpers';
+import { EXTENSION_ID, activate, open, shifterflowDiagnostics, stats, until, workspaceDir } from '../suite/helpers';
 
 describe('@exthost untrusted workspace (Restricted Mode)', () => {
   before(activate);
@@ -40,5 +40,28 @@ describe('@exthost untrusted workspace (Restricted Mode)', () => {
     assert.ok(s.processes.refused >= 5, `only ${s.processes.refused} refusals`);
     assert.ok(!existsSync(join(process.env.FAKE_SHIFTERIMG_STATE!, 'calls.log')), 'shifterimg was called');
     assert.ok(!existsSync(join(workspaceDir(), '.shifterflow')), 'a run directory was created');
+  });
+
+  it('neither offers nor runs Check Image for Shifter (it reads registries through a process)', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const palette = (ext.packageJSON as { contributes: { menus: { commandPalette: { command: string; when: string }[] } } }).contributes.menus.commandPalette;
+    assert.equal(palette.find((m) => m.command === 'shifterflow.checkImage')?.when, 'isWorkspaceTrusted');
+    const { document } = await open('hello.shifterflow.yaml');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(6, 12));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /not checked yet: trust the workspace to run Check Image for Shifter/);
+    assert.doesNotMatch(text, /command:shifterflow\.checkImage/);
+    const refused = (await stats()).processes.refused;
+    const outcome = await vscode.commands.executeCommand('shifterflow.checkImage', document.uri, 'docker:busybox:1.36');
+    assert.equal(outcome, undefined);
+    const s = await stats();
+    assert.equal(s.processes.started, 0, JSON.stringify(s.processes.argv));
+    assert.equal(s.processes.refused, refused + 1);
+  });
+
+  it('shows the problems of a Dockerfile nobody opened (the workspace scan runs nothing)', async () => {
+    const uri = vscode.Uri.file(join(workspaceDir(), 'images', 'mpi.Dockerfile'));
+    await until('diagnostics of the unopened Dockerfile', () => (shifterflowDiagnostics(uri).some((d) => d.code === 'SD001') ? true : undefined));
+    assert.equal((await stats()).processes.started, 0);
   });
 });
