@@ -5,6 +5,7 @@
 
 import { LOADED_AT } from './load-clock';
 import * as vscode from 'vscode';
+import { CacheLens } from './cache-lens';
 import { WorkflowCodeActionProvider } from './code-actions';
 import { WorkflowCodeLensProvider } from './code-lens';
 import { COMPLETION_TRIGGERS, WorkflowCompletionProvider } from './completion';
@@ -33,6 +34,9 @@ export function activate(context: vscode.ExtensionContext) {
   const dockerfiles = new DockerfileDiagnostics();
   const output = vscode.window.createOutputChannel('Shifter');
   const runs = new RunManager(context.extensionPath, output, documents);
+  // The cache lens: a dry run of the CLI per document, checked again when a run from VS Code ends.
+  const cacheLens = new CacheLens(documents, (scope) => runs.cli(scope));
+  runs.onDidChange((r) => r?.exitCode !== undefined && cacheLens.ran(r.file));
   const images = new Images(documents);
   const preview = new SbatchPreviewProvider(documents);
   const sub = context.subscriptions;
@@ -55,10 +59,11 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.languages.registerCodeActionsProvider(DOCKERFILE_SELECTOR, dockerfiles, { providedCodeActionKinds: DockerfileDiagnostics.kinds }),
     output,
     runs,
+    cacheLens,
     vscode.languages.registerCompletionItemProvider(SELECTOR, new WorkflowCompletionProvider(documents), ...COMPLETION_TRIGGERS),
     vscode.languages.registerHoverProvider(SELECTOR, new WorkflowHoverProvider(documents)),
     vscode.languages.registerCodeActionsProvider(SELECTOR, new WorkflowCodeActionProvider(documents), { providedCodeActionKinds: WorkflowCodeActionProvider.kinds }),
-    vscode.languages.registerCodeLensProvider(SELECTOR, new WorkflowCodeLensProvider(documents)),
+    vscode.languages.registerCodeLensProvider(SELECTOR, new WorkflowCodeLensProvider(documents, cacheLens)),
     vscode.languages.registerDocumentSymbolProvider(SELECTOR, new WorkflowSymbolProvider(documents), { label: 'Shifter workflow' }),
     vscode.workspace.registerTextDocumentContentProvider(SBATCH_SCHEME, preview),
     vscode.window.registerTreeDataProvider('shifterflow.runs', new RunsTreeProvider(runs)),
@@ -68,6 +73,7 @@ export function activate(context: vscode.ExtensionContext) {
   command('shifterflow.validateWorkflow', async (target?: vscode.Uri) => validateCommand(diagnostics, target));
   command('shifterflow.previewSbatch', (target?: vscode.Uri, job?: string) => previewSbatch(documents, target, job));
   command('shifterflow.runWorkflow', (target?: vscode.Uri) => runs.run(target));
+  command('shifterflow.checkCache', (target?: vscode.Uri) => target && cacheLens.recheck(target));
   command('shifterflow.runJob', (target?: vscode.Uri, job?: string) => runs.run(target, job, true));
   command('shifterflow.cancelRun', (node?: { run?: RunView }) => runs.cancel(node?.run ?? runs.runs.find((r) => r.child)));
   command('shifterflow.openRunReport', (node?: { run?: RunView } | string) => openRunReport(typeof node === 'string' ? node : node?.run));
@@ -84,6 +90,7 @@ export function activate(context: vscode.ExtensionContext) {
     runs: runs.runs.map((r) => ({ runId: r.runId, status: r.status, job: r.job, jobs: [...r.jobs.values()] })),
     isTrusted: vscode.workspace.isTrusted,
     validations: { ...documents.counts },
+    cacheLens: { ...cacheLens.counts },
   }));
 
   // The first validation and the file watcher start once activation has returned.
