@@ -45,7 +45,7 @@ export class CacheLens implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
   /** For tests (`shifterflow._stats`): dry runs started, answered, killed as outdated or too long. */
-  readonly counts = { started: 0, answered: 0, killed: 0 };
+  readonly counts = { started: 0, answered: 0, killed: 0, lastKilledPid: 0 };
 
   constructor(
     private readonly documents: WorkflowDocuments,
@@ -138,7 +138,9 @@ export class CacheLens implements vscode.Disposable {
     if (profile) args.push('--profile', profile);
     let child: ChildProcess;
     try {
-      child = spawnProcess('Checking the cache', [...this.cli(doc.uri), ...args], { cwd: folder, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      // A process group of its own: a check is killed with what it started (a shifterimg lookup, or
+      // the CLI behind a cliPath wrapper script).
+      child = spawnProcess('Checking the cache', [...this.cli(doc.uri), ...args], { cwd: folder, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     } catch (err) {
       state.checking = false;
       state.answer = { kind: 'failed', text: failedCheckText(null, String(err), false) };
@@ -154,8 +156,7 @@ export class CacheLens implements vscode.Disposable {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      this.counts.killed++;
-      child.kill('SIGKILL');
+      this.kill(child);
     }, CHECK_TIMEOUT_MS);
     const done = (code: number | null) => {
       clearTimeout(timer);
@@ -206,9 +207,19 @@ export class CacheLens implements vscode.Disposable {
 
   private stop(state: DocState): void {
     if (!state.child) return;
-    this.counts.killed++;
-    state.child.kill('SIGKILL');
+    this.kill(state.child);
     state.child = undefined;
+  }
+
+  private kill(child: ChildProcess): void {
+    this.counts.killed++;
+    if (child.pid !== undefined) this.counts.lastKilledPid = child.pid;
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      else child.kill('SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
   }
 
   private forget(uri: vscode.Uri): void {
