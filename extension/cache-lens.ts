@@ -184,7 +184,7 @@ export class CacheLens implements vscode.Disposable {
     let set;
     try {
       const plan = core.plan().planWorkflow(result.workflow, result.profile, { workflowDir: dirname(doc.uri.fsPath) });
-      set = watchSetOf(plan, base, doc.uri.fsPath, (p) => /[*?[]/.test(p));
+      set = watchSetOf(plan, base, doc.uri.fsPath, (p) => core.plan().isGlobPattern(p));
     } catch {
       return;
     }
