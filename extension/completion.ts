@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { JsonPath } from '../runner/workflow/finding';
 import { core } from './core';
-import type { WorkflowDocuments } from './documents';
+import { toRange, type WorkflowDocuments } from './documents';
 import { describe, isArraySchema, isObjectSchema, keysAt, schemasAt, valuesAt, type SchemaNode } from './schema-nav';
 import { cursorContext } from './yaml-path';
 import { isWorkflowDocument } from './workflow-files';
@@ -38,17 +38,22 @@ function fileRefItems(documents: WorkflowDocuments, doc: vscode.TextDocument, po
   const hints = core.fileHints();
   const typing = hints.fileRefBeingTyped(doc.lineAt(position.line).text.slice(0, position.character));
   if (!typing) return undefined;
-  const at = cursorContext(doc.getText(), doc.offsetAt(position));
-  const jobName = at?.path[0] === 'jobs' ? at.path[1] : undefined;
-  const jobs = record(record(documents.get(doc).source.value)?.jobs);
-  if (typeof jobName !== 'string' || !jobs) return undefined;
+  // The job whose text holds the cursor: the placeholder is inside a longer value (a command), which
+  // cursorContext cannot place.
+  const result = documents.get(doc);
+  const jobs = record(record(result.source.value)?.jobs);
+  const jobName = Object.keys(jobs ?? {}).find((name) => {
+    const pair = result.source.jobOutline(name)?.pair;
+    return pair !== undefined && toRange(pair).contains(position);
+  });
+  if (jobName === undefined || !jobs) return undefined;
   const start = position.translate(0, -typing.typed.length);
   return hints.declaredNames(record(jobs[jobName]), typing.kind).map((h, i) => {
     const item = new vscode.CompletionItem(h.name, vscode.CompletionItemKind.File);
     item.range = new vscode.Range(start, position);
     item.detail = h.paths.join(' ');
     item.sortText = String(i).padStart(3, '0');
-    item.documentation = new vscode.MarkdownString(`\`\${{ ${h.kind}.${h.name} }}\`: ${h.paths.length === 1 ? 'the path' : 'the paths'} as the job sees ${h.paths.length === 1 ? 'it' : 'them'} (through its volumes), one quoted word each.`);
+    item.documentation = new vscode.MarkdownString(`\`\${{ ${h.kind}.${h.name} }}\`: ${h.paths.length === 1 ? 'this path' : 'these paths'} (as written) as the job sees ${h.paths.length === 1 ? 'it' : 'them'} in its image (through its volumes), one quoted word each; hover the placeholder for the path inside.`);
     return item;
   });
 }

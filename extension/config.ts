@@ -20,6 +20,8 @@ export const settings = {
   pollInterval: (scope?: vscode.Uri) => Math.max(0, section(scope).get<number>('pollInterval', 0)),
   validationDelay: () => Math.max(0, section().get<number>('validation.delay', 200)),
   watchFiles: () => section().get<boolean>('watchFiles', true),
+  /** The lens above each job saying whether a run would take it from the cache (cache-lens.ts). */
+  cacheLensEnabled: (scope?: vscode.Uri) => section(scope).get<boolean>('cacheLens.enabled', true),
   shellTime: () => section().get<string>('shell.time', '00:30:00'),
   shellQos: () => section().get<string>('shell.qos', '').trim() || undefined,
   shellAccount: () => section().get<string>('shell.account', '').trim() || undefined,

@@ -5,6 +5,7 @@
 
 import { LOADED_AT } from './load-clock';
 import * as vscode from 'vscode';
+import { CacheLens } from './cache-lens';
 import { WorkflowCodeActionProvider } from './code-actions';
 import { WorkflowCodeLensProvider } from './code-lens';
 import { COMPLETION_TRIGGERS, WorkflowCompletionProvider } from './completion';
@@ -34,6 +35,9 @@ export function activate(context: vscode.ExtensionContext) {
   const dockerfiles = new DockerfileDiagnostics();
   const output = vscode.window.createOutputChannel('Shifter');
   const runs = new RunManager(context.extensionPath, output, documents);
+  // The cache lens: a dry run of the CLI per document, checked again when a run from VS Code ends.
+  const cacheLens = new CacheLens(documents, (scope) => runs.cli(scope));
+  runs.onDidChange((r) => r?.exitCode !== undefined && cacheLens.ran(r.file));
   const images = new Images(documents);
   const imageChecks = new ImageChecks(documents, (scope) => runs.cli(scope), context.globalState, output);
   const preview = new SbatchPreviewProvider(documents);
@@ -57,11 +61,12 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.languages.registerCodeActionsProvider(DOCKERFILE_SELECTOR, dockerfiles, { providedCodeActionKinds: DockerfileDiagnostics.kinds }),
     output,
     runs,
+    cacheLens,
     vscode.languages.registerCompletionItemProvider(SELECTOR, new WorkflowCompletionProvider(documents), ...COMPLETION_TRIGGERS),
     imageChecks,
     vscode.languages.registerHoverProvider(SELECTOR, new WorkflowHoverProvider(documents, (doc, position, result) => imageChecks.hover(doc, position, result))),
     vscode.languages.registerCodeActionsProvider(SELECTOR, new WorkflowCodeActionProvider(documents), { providedCodeActionKinds: WorkflowCodeActionProvider.kinds }),
-    vscode.languages.registerCodeLensProvider(SELECTOR, new WorkflowCodeLensProvider(documents)),
+    vscode.languages.registerCodeLensProvider(SELECTOR, new WorkflowCodeLensProvider(documents, cacheLens)),
     vscode.languages.registerDocumentSymbolProvider(SELECTOR, new WorkflowSymbolProvider(documents), { label: 'Shifter workflow' }),
     vscode.workspace.registerTextDocumentContentProvider(SBATCH_SCHEME, preview),
     vscode.window.registerTreeDataProvider('shifterflow.runs', new RunsTreeProvider(runs)),
@@ -71,6 +76,7 @@ export function activate(context: vscode.ExtensionContext) {
   command('shifterflow.validateWorkflow', async (target?: vscode.Uri) => validateCommand(diagnostics, target));
   command('shifterflow.previewSbatch', (target?: vscode.Uri, job?: string) => previewSbatch(documents, target, job));
   command('shifterflow.runWorkflow', (target?: vscode.Uri) => runs.run(target));
+  command('shifterflow.checkCache', (target?: vscode.Uri) => target && cacheLens.recheck(target));
   command('shifterflow.runJob', (target?: vscode.Uri, job?: string) => runs.run(target, job, true));
   command('shifterflow.cancelRun', (node?: { run?: RunView }) => runs.cancel(node?.run ?? runs.runs.find((r) => r.child)));
   command('shifterflow.openRunReport', (node?: { run?: RunView } | string) => openRunReport(typeof node === 'string' ? node : node?.run));
@@ -88,6 +94,7 @@ export function activate(context: vscode.ExtensionContext) {
     runs: runs.runs.map((r) => ({ runId: r.runId, status: r.status, job: r.job, jobs: [...r.jobs.values()] })),
     isTrusted: vscode.workspace.isTrusted,
     validations: { ...documents.counts },
+    cacheLens: { ...cacheLens.counts },
   }));
 
   // The first validation and the file watcher start once activation has returned.

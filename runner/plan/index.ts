@@ -7,4 +7,5 @@ export { resolveImage } from './images';
 export { submissionUnits, unitNeeds, type SubmissionUnit } from './groups';
 export { expandMatrix, matrixRefs, substituteMatrix, MATRIX_REF } from './matrix';
 export { PlanError } from './plan-error';
+export { isGlobPattern } from './files';
 export type * from './types';

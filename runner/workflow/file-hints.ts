@@ -3,6 +3,8 @@
 // stands for, and which job writes a path. Pure: from the parsed value, no vscode.
 
 import { FILE_REF } from '../plan/file-refs';
+import { pathForJob } from '../plan/job-view';
+import type { Plan } from '../plan/types';
 import { declaredPaths, elementsOf, resolvedIn } from './rules/declared-files';
 import { asRecord, jobsOf } from './rules/rule';
 
@@ -46,6 +48,24 @@ export function producersOf(value: unknown, workflowDir: string, reader: string,
     for (const d of declaredPaths(entry)) {
       if (d.kind !== 'outputs') continue;
       if (elements.some((v) => wanted.has(resolvedIn(d.text, v, workflowDir) ?? '')) && !out.some((o) => o.job === entry.name && o.output === d.name)) out.push({ job: entry.name, output: d.name });
+    }
+  }
+  return out;
+}
+
+/**
+ * What `${{ KIND.NAME }}` gives job `key`'s command: each path as the job sees it (through its volumes,
+ * or on a site file system; the host's own with `onHost`, the local engine none) beside its host path;
+ * a matrix job's elements' distinct ones, in order. Undefined when the job declares no such name.
+ */
+export function seenPaths(plan: Plan, key: string, kind: 'inputs' | 'outputs', name: string, onHost: boolean): { host: string; seen: string }[] | undefined {
+  const job = plan.jobs.find((j) => j.key === key);
+  const sets = job?.files.map((f) => f[kind].find((s) => s.name === name)).filter((s) => s !== undefined);
+  if (!job || !sets || sets.length === 0) return undefined;
+  const out: { host: string; seen: string }[] = [];
+  for (const set of sets) {
+    for (const host of set.paths) {
+      if (!out.some((o) => o.host === host)) out.push({ host, seen: pathForJob(host, job.volumes, plan.profile.siteFileSystems, onHost) });
     }
   }
   return out;

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findParts, freshProfile, launchChromium, openWorkbench, startCodeServer, stopProcess, workbenchUrl } from './host.mjs';
+import { cacheLensUiTest } from './ui-cache-lens.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -247,6 +248,7 @@ if (!only || only === 'untrusted') await runSuite('untrusted workspace', 'host-i
 if (!only || only === 'ui') await uiTest();
 if (!only || only === 'ui' || only === 'dockerfile-ui') await dockerfileUiTest();
 if (!only || only === 'ui' || only === 'image-check-ui') await imageCheckUiTest();
+if (!only || only === 'ui' || only === 'cache-lens-ui') results.push(await cacheLensUiTest(repo, prepareWorkspace));
 
 console.log('\n@exthost summary:');
 for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds.toFixed(1)} s)`);

@@ -48,6 +48,7 @@ export interface Stats {
   runs: { runId?: string; status: string }[];
   isTrusted: boolean;
   validations: { fromReportedEdits: number; fromWholeText: number; lastMs: number };
+  cacheLens: { started: number; answered: number; killed: number; lastKilledPid: number };
 }
 
 export function stats(): Promise<Stats> {

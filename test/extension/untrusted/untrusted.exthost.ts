@@ -26,6 +26,19 @@ describe('@exthost untrusted workspace (Restricted Mode)', () => {
     assert.equal((await stats()).processes.started, 0);
   });
 
+  it('computes no cache lens (no dry run): the other lenses stay', async () => {
+    const { document } = await open('cache.shifterflow.yaml');
+    const lenses = () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+    await until('the job lenses', async () => ((await lenses()).some((l) => l.command?.title === '$(play) Run job') ? true : undefined));
+    await vscode.commands.executeCommand('shifterflow.checkCache', document.uri);
+    await new Promise((r) => setTimeout(r, 1500));
+    const titles = (await lenses()).map((l) => l.command?.title ?? '');
+    assert.deepEqual(titles.filter((t) => /cache/.test(t)), [], `lenses: ${titles.join(', ')}`);
+    const s = await stats();
+    assert.equal(s.cacheLens.started, 0);
+    assert.equal(s.processes.started, 0, JSON.stringify(s.processes.argv));
+  });
+
   it('runs, pulls, lists, looks up and opens shells without spawning any process', async () => {
     const { document } = await open('hello.shifterflow.yaml');
     await vscode.commands.executeCommand('shifterflow.runWorkflow', document.uri);
