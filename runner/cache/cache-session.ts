@@ -15,6 +15,7 @@ import type { CacheEntry, RecordedFile } from './entry';
 import { DigestMemory, MISSING } from './fingerprint';
 import { expandGlob } from './glob';
 import { jobKey, sha256Hex, type KeyParts } from './job-key';
+import type { StatPass } from './stat-pass';
 import type { CacheStore } from './store';
 
 /** What the cache reads of a planned job (PlannedJob has all of it). */
@@ -103,10 +104,13 @@ export class CacheSession {
     return out;
   }
 
-  /** Every task of the plan, in the plan's order (every job after the jobs it needs). */
-  decideAll(imageIds?: ReadonlyMap<string, string>): Map<string, TaskDecision[]> {
+  /**
+   * Every task of the plan, in the plan's order (every job after the jobs it needs). `stats`: what
+   * stat said of the inputs a moment ago, in this same decision (`run --dry-run`'s SF056 check).
+   */
+  decideAll(imageIds?: ReadonlyMap<string, string>, stats?: StatPass): Map<string, TaskDecision[]> {
     if (imageIds) this.imageIds = imageIds;
-    this.o.memory.refresh();
+    this.o.memory.refresh(stats);
     for (const job of this.o.jobs) {
       const list: TaskDecision[] = [];
       for (const t of this.tasks(job)) {

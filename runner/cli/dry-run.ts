@@ -6,6 +6,7 @@
 import type { Plan } from '../plan/types';
 import type { Profile } from '../profiles/profile';
 import { openCache } from '../cache/open-cache';
+import type { StatPass } from '../cache/stat-pass';
 import { describeDecision, type Decision } from '../cache/decide';
 import { lookupImage } from '../images';
 import { journalEvents } from '../run/journal';
@@ -38,7 +39,11 @@ function lastRunImageIds(base: string): Map<string, string> {
   return ids;
 }
 
-export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: boolean, warn: (text: string) => void): Promise<DryRunResult> {
+/**
+ * `stats`: the stat pass the caller checked the inputs with a moment ago (SF056), so that each input
+ * is looked at once; without it the decision looks again.
+ */
+export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: boolean, warn: (text: string) => void, stats?: StatPass): Promise<DryRunResult> {
   const lookup = profile.executor === 'slurm' && profile.engine === 'shifter';
   let imageIds: Map<string, string>;
   if (lookup) {
@@ -47,7 +52,7 @@ export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: 
   } else imageIds = lastRunImageIds(base);
   const t0 = process.hrtime.bigint();
   const session = openCache({ base, plan, engine: scriptEngine(profile), fresh, warn, imageIds });
-  const decisions = session.decideAll();
+  const decisions = session.decideAll(undefined, stats);
   session.close();
   const decideMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const tasks: DryRunTask[] = [];

@@ -18,7 +18,8 @@ import { registryOpener } from '../imagecheck/registry-open';
 import { createRunDir, runDirOf, listRuns } from '../run/run-dir';
 import { preflightSubmitHost } from '../run/preflight';
 import { missingInputs } from '../run/missing-inputs';
-import { withInputGlobsExpanded } from '../run/glob-paths';
+import { globPaths, withInputGlobsExpanded } from '../run/glob-paths';
+import { StatPass } from '../cache/stat-pass';
 import { runWorkflow, scriptPath, type RenderedGroup } from '../run/run-workflow';
 import { groupScriptPath } from '../run/group-submissions';
 import type { RunDir } from '../run/run-dir';
@@ -94,8 +95,10 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
       throw e;
     }
   }
-  // Before the run directory exists and anything is pulled: inputs nobody writes must be there.
-  const missing = missingInputs(plan, result.source.value, dirname(resolve(file)));
+  // Before the run directory exists and anything is pulled: inputs nobody writes must be there. A
+  // dry run decides at once, with what this check's stat calls saw (one stat per input).
+  const stats = values['dry-run'] ? new StatPass() : undefined;
+  const missing = missingInputs(plan, result.source.value, dirname(resolve(file)), stats ? { exists: (p) => stats.exists(p), glob: globPaths } : undefined);
   if (missing.length > 0) {
     for (const f of missing) process.stderr.write(formatDiagnostic({ code: f.code, severity: 'error', message: f.message, file, range: result.source.locate(f.path, 'value'), path: f.path }) + '\n');
     throw new UserError('nothing was pulled or submitted', 1);
@@ -106,7 +109,8 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
   try {
     rendered = plan.jobs.map((j) => {
       const script = renderJob(j, plan, scriptEngine(result.profile));
-      return { key: j.key, script, cacheKey: cacheKey(j, script) };
+      // A dry run renders only to refuse what a run would refuse; the key is the run's (resume).
+      return { key: j.key, script, cacheKey: values['dry-run'] ? '' : cacheKey(j, script) };
     });
     // A group whose jobs ask for different allocations is refused here, as `render` refuses it: before
     // the run directory exists or anything is pulled.
@@ -119,7 +123,7 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
   const warn = (text: string) => process.stderr.write(`warning: ${text}\n`);
   if (values['dry-run']) {
     const { dryRun, formatDryRun } = await import('./dry-run');
-    const r = await dryRun(plan, result.profile, base, values.fresh === true, warn);
+    const r = await dryRun(plan, result.profile, base, values.fresh === true, warn, stats);
     process.stdout.write(values.json ? JSON.stringify({ imageIds: r.imageIds, tasks: r.tasks }) + '\n' : formatDryRun(r));
     return 0;
   }
