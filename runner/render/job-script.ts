@@ -31,7 +31,7 @@
 import { engineForProfile } from '../engines';
 import { EngineError, type ContainerEngine, type Word } from '../engines/engine';
 import { PLACEHOLDER, placeholderValue, substitutePlaceholders } from '../plan/file-refs';
-import { pathForJob } from '../plan/job-view';
+import { jobPaths } from '../plan/job-view';
 import { PlanError } from '../plan/plan-error';
 import type { Plan, PlannedFiles, PlannedJob, PlannedStep, Scalar } from '../plan/types';
 import { commandForm } from './command-form';
@@ -149,7 +149,7 @@ export function body(job: PlannedJob, engine: ContainerEngine, view: FileView = 
 /** The step's line: once, or in a `case` over the array index when it depends on the matrix. */
 function stepLines(job: PlannedJob, step: PlannedStep, engine: ContainerEngine, view: FileView): string[] {
   const array = job.array;
-  const seen = (host: string) => pathForJob(host, job.volumes, view.siteFileSystems, view.onHost);
+  const seen = jobPaths(job.volumes, view.siteFileSystems, view.onHost);
   if (!array) return [launchText(job, step, engine, undefined, job.files[0], seen)];
   const texts = array.values.map((values, i) => launchText(job, step, engine, values, job.files[i], seen));
   if (texts.every((t) => t === texts[0])) return [texts[0]];
