@@ -39,11 +39,15 @@ function lastRunImageIds(base: string): Map<string, string> {
   return ids;
 }
 
-/**
- * `stats`: the stat pass the caller checked the inputs with a moment ago (SF056), so that each input
- * is looked at once; without it the decision looks again.
- */
-export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: boolean, warn: (text: string) => void, stats?: StatPass): Promise<DryRunResult> {
+/** What the caller already did for this dry run, so that it is not done twice. */
+export interface DryRunShortcuts {
+  /** The stat pass the inputs were checked with a moment ago (SF056): each input is looked at once. */
+  stats?: StatPass;
+  /** Every task's script as the key sees it (cache/task-script.ts, renderTaskScripts). */
+  taskScripts?: ReadonlyMap<string, string>;
+}
+
+export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: boolean, warn: (text: string) => void, done: DryRunShortcuts = {}): Promise<DryRunResult> {
   const lookup = profile.executor === 'slurm' && profile.engine === 'shifter';
   let imageIds: Map<string, string>;
   if (lookup) {
@@ -51,8 +55,8 @@ export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: 
     imageIds = new Map(found.filter(([, id]) => id !== ''));
   } else imageIds = lastRunImageIds(base);
   const t0 = process.hrtime.bigint();
-  const session = openCache({ base, plan, engine: scriptEngine(profile), fresh, warn, imageIds });
-  const decisions = session.decideAll(undefined, stats);
+  const session = openCache({ base, plan, engine: scriptEngine(profile), fresh, warn, imageIds, taskScripts: done.taskScripts });
+  const decisions = session.decideAll(undefined, done.stats);
   session.close();
   const decideMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const tasks: DryRunTask[] = [];

@@ -9,6 +9,7 @@ import { PlanError } from '../plan/plan-error';
 import { selectJobs } from '../plan/select';
 import { cacheKey } from '../plan/cache-key';
 import { openCache } from '../cache/open-cache';
+import { renderTaskScripts } from '../cache/task-script';
 import { event } from '../run/events';
 import { EngineError } from '../engines';
 import { RenderError, renderGroup, renderJob } from '../render';
@@ -66,16 +67,18 @@ function withResumeValue(argv: string[]): string[] {
 }
 
 export async function runCommand(rawArgv: string[]): Promise<number> {
-  // A runner mostly waits, for hours, on a login node shared by many users, and each poll parses a
-  // burst of short-lived objects (sacct rows): V8 would grow its young generation to tens of MB for
-  // them. Kept at its initial size (more, cheaper scavenges), peak RSS drops by ~30 MB (bench P6).
-  setFlagsFromString('--semi-space-growth-factor=1');
   const argv = withResumeValue(rawArgv);
   const { values, positionals } = parse(argv, { profile: { type: 'string' }, job: { type: 'string', multiple: true }, detach: { type: 'boolean' }, json: { type: 'boolean' }, resume: { type: 'string' }, 'poll-ms': { type: 'string' }, fresh: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'no-image-check': { type: 'boolean' } }, RUN_USAGE);
   if (values.help) {
     process.stdout.write(RUN_USAGE + '\n');
     return 0;
   }
+  // A runner mostly waits, for hours, on a login node shared by many users, and each poll parses a
+  // burst of short-lived objects (sacct rows): V8 would grow its young generation to tens of MB for
+  // them. Kept at its initial size (more, cheaper scavenges), peak RSS drops by ~30 MB (bench P6).
+  // Not a dry run: it allocates one burst (bench P7: 10,000 paths) and exits, and a young generation
+  // kept small would scavenge and promote most of it.
+  if (values['dry-run'] !== true) setFlagsFromString('--semi-space-growth-factor=1');
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UserError(`give exactly one workflow file\n\n${RUN_USAGE}`);
   const profileOverride = values.profile as string | undefined;
@@ -104,14 +107,18 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
     throw new UserError('nothing was pulled or submitted', 1);
   }
   plan = withInputGlobsExpanded(plan);
-  let rendered: { key: string; script: string; cacheKey: string }[];
+  let rendered: { key: string; script: string; cacheKey: string }[] = [];
+  let taskScripts: Map<string, string> | undefined;
   let groups: RenderedGroup[];
   try {
-    rendered = plan.jobs.map((j) => {
-      const script = renderJob(j, plan, scriptEngine(result.profile));
-      // A dry run renders only to refuse what a run would refuse; the key is the run's (resume).
-      return { key: j.key, script, cacheKey: values['dry-run'] ? '' : cacheKey(j, script) };
-    });
+    // A dry run renders each task once, as the cache's key sees it; that refuses what a run's render
+    // refuses (task-script.ts). A run renders the scripts it submits.
+    if (values['dry-run']) taskScripts = renderTaskScripts(plan, scriptEngine(result.profile));
+    else
+      rendered = plan.jobs.map((j) => {
+        const script = renderJob(j, plan, scriptEngine(result.profile));
+        return { key: j.key, script, cacheKey: cacheKey(j, script) };
+      });
     // A group whose jobs ask for different allocations is refused here, as `render` refuses it: before
     // the run directory exists or anything is pulled.
     groups = plan.groups.map((g) => ({ name: g.name, script: renderGroup(g, plan, scriptEngine(result.profile)) }));
@@ -123,7 +130,7 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
   const warn = (text: string) => process.stderr.write(`warning: ${text}\n`);
   if (values['dry-run']) {
     const { dryRun, formatDryRun } = await import('./dry-run');
-    const r = await dryRun(plan, result.profile, base, values.fresh === true, warn, stats);
+    const r = await dryRun(plan, result.profile, base, values.fresh === true, warn, { stats, taskScripts });
     process.stdout.write(values.json ? JSON.stringify({ imageIds: r.imageIds, tasks: r.tasks }) + '\n' : formatDryRun(r));
     return 0;
   }

@@ -56,9 +56,22 @@ export function renderJob(job: PlannedJob, plan: Plan, engine: ContainerEngine =
     const view: FileView = { siteFileSystems: plan.profile.siteFileSystems, onHost: options.filesOnHost === true };
     return [...directives(job, plan, engine), '', ...header(job, plan), ...body(job, engine, view)].join('\n') + '\n';
   } catch (err) {
-    if (err instanceof QuoteError || err instanceof PlanError || err instanceof EngineError || err instanceof RenderError) throw new RenderError(`job ${job.key}: ${err.message}`);
-    throw err;
+    throw asRenderError(job, err);
   }
+}
+
+/** The job's #SBATCH lines, refused as renderJob refuses them (`run --dry-run` renders the rest per task for the cache's key). */
+export function renderDirectives(job: PlannedJob, plan: Plan, engine: ContainerEngine): string[] {
+  try {
+    return directives(job, plan, engine);
+  } catch (err) {
+    throw asRenderError(job, err);
+  }
+}
+
+function asRenderError(job: PlannedJob, err: unknown): unknown {
+  if (err instanceof QuoteError || err instanceof PlanError || err instanceof EngineError || err instanceof RenderError) return new RenderError(`job ${job.key}: ${err.message}`);
+  return err;
 }
 
 // ---- #SBATCH lines --------------------------------------------------------------------------------
