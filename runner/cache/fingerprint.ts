@@ -27,8 +27,8 @@
 
 import { closeSync, lstatSync, openSync, readSync, readdirSync, readFileSync, readlinkSync, statSync, type BigIntStats } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-file';
+import { dirname, join } from 'node:path';
+import { ensurePrivateDir, writeFileAtomic } from './atomic-file';
 import { StatPass } from './stat-pass';
 
 /** Stamps younger than this (2 s) are not trusted to change with the next write. */
@@ -200,6 +200,8 @@ export class DigestMemory {
     for (const [p, r] of this.changed) merged.set(p, r);
     const paths: Record<string, string[]> = {};
     for (const [p, r] of merged) paths[p] = [r.stamp, r.digest];
+    // A dry run in a directory that never ran has no cache directory yet.
+    ensurePrivateDir(dirname(this.file));
     writeFileAtomic(this.file, JSON.stringify({ version: 2, paths }));
     for (const [p, r] of this.changed) this.known.set(p, r);
     this.changed.clear();

@@ -31,6 +31,17 @@ describe('cache fingerprints: content digests remembered by stamps', () => {
     assert.equal(again.reads, 0, 'an unchanged input is not read again by the next run');
   });
 
+  it('saves into a cache directory that does not exist yet (a dry run where nothing ran), made private', () => {
+    const f = join(dir, 'in.txt');
+    writeFileSync(f, 'x');
+    const store = join(dir, '.shifterflow', 'cache', 'digests.json');
+    const m = new DigestMemory(store, undefined, later);
+    const d = m.digest(f);
+    m.save();
+    assert.equal(statSync(join(dir, '.shifterflow', 'cache')).mode & 0o777, 0o700);
+    assert.equal(new DigestMemory(store, undefined, later).digest(f), d);
+  });
+
   it('takes stat from the pass it is given (one stat per input for SF056 and the digest), looks again with a new one', () => {
     const f = join(dir, 'in.txt');
     const gone = join(dir, 'gone.txt');
