@@ -41,6 +41,8 @@ export interface CacheSessionOptions {
   jobs: readonly CacheJob[];
   /** The task's script as task-script.ts renders it. */
   script: (job: CacheJob, index: number | undefined) => string;
+  /** sha256 of task scripts known already (a dry run's memo of the plan, cli/plan-memo.ts), by task name: not rendered again. */
+  scriptDigests?: ReadonlyMap<string, string>;
   /** Image reference -> pinned id, from the READY lookup (or given to decideAll, once images are ready). */
   imageIds?: ReadonlyMap<string, string>;
   /** `run --fresh`: nothing is taken from the cache (new entries are still written). */
@@ -68,6 +70,7 @@ export class CacheSession {
 
   constructor(private readonly o: CacheSessionOptions) {
     this.jobs = new Map(o.jobs.map((j) => [j.key, j]));
+    for (const [task, digest] of o.scriptDigests ?? []) this.scriptDigests.set(task, digest);
     this.imageIds = o.imageIds ?? new Map();
     for (const j of o.jobs) for (const f of j.files ?? []) for (const s of f.outputs) for (const p of s.paths) this.produced.add(p);
   }

@@ -17,6 +17,8 @@ export interface OpenCacheOptions {
   warn?: (text: string) => void;
   /** Task scripts already rendered (renderTaskScripts), by task name; the others are rendered when the key needs them. */
   taskScripts?: ReadonlyMap<string, string>;
+  /** sha256 of task scripts known already, by task name (cli/plan-memo.ts). */
+  scriptDigests?: ReadonlyMap<string, string>;
 }
 
 export function openCache(o: OpenCacheOptions): CacheSession {
@@ -26,6 +28,7 @@ export function openCache(o: OpenCacheOptions): CacheSession {
     memory: new DigestMemory(store.digestsFile, o.warn),
     jobs: o.plan.jobs as readonly CacheJob[],
     script: (job, index) => o.taskScripts?.get(taskName(job.key, index)) ?? taskScript(job as PlannedJob, o.plan, o.engine, index),
+    scriptDigests: o.scriptDigests,
     imageIds: o.imageIds,
     fresh: o.fresh,
     warn: o.warn,

@@ -45,6 +45,8 @@ export interface DryRunShortcuts {
   stats?: StatPass;
   /** Every task's script as the key sees it (cache/task-script.ts, renderTaskScripts). */
   taskScripts?: ReadonlyMap<string, string>;
+  /** Or their sha256 digests (the memo of the plan, plan-memo.ts). */
+  scriptDigests?: ReadonlyMap<string, string>;
 }
 
 export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: boolean, warn: (text: string) => void, done: DryRunShortcuts = {}): Promise<DryRunResult> {
@@ -55,7 +57,7 @@ export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: 
     imageIds = new Map(found.filter(([, id]) => id !== ''));
   } else imageIds = lastRunImageIds(base);
   const t0 = process.hrtime.bigint();
-  const session = openCache({ base, plan, engine: scriptEngine(profile), fresh, warn, imageIds, taskScripts: done.taskScripts });
+  const session = openCache({ base, plan, engine: scriptEngine(profile), fresh, warn, imageIds, taskScripts: done.taskScripts, scriptDigests: done.scriptDigests });
   const decisions = session.decideAll(undefined, done.stats);
   session.close();
   const decideMs = Number(process.hrtime.bigint() - t0) / 1e6;

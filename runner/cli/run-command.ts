@@ -21,6 +21,9 @@ import { preflightSubmitHost } from '../run/preflight';
 import { missingInputs } from '../run/missing-inputs';
 import { globPaths, withInputGlobsExpanded } from '../run/glob-paths';
 import { StatPass } from '../cache/stat-pass';
+import { sha256Hex } from '../cache/job-key';
+import type { DryRunShortcuts } from './dry-run';
+import { inputsThere, memoEnabled, memoKey, readMemo, writeMemo } from './plan-memo';
 import { runWorkflow, scriptPath, type RenderedGroup } from '../run/run-workflow';
 import { groupScriptPath } from '../run/group-submissions';
 import type { RunDir } from '../run/run-dir';
@@ -84,11 +87,33 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
   const profileOverride = values.profile as string | undefined;
   if (profileOverride !== undefined && !isProfileName(profileOverride)) throw new UserError(`unknown profile "${profileOverride}" (nersc, slurm or local)`);
 
-  const result = validateText(readWorkflowFile(file), file, { profile: profileOverride as ProfileName | undefined });
+  const text = readWorkflowFile(file);
+  const jobs = values.job as string[] | undefined;
+  const base = process.cwd();
+  const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
+  const dry = values['dry-run'] === true;
+  const printDryRun = async (planned: Plan, done: DryRunShortcuts): Promise<number> => {
+    const { dryRun, formatDryRun } = await import('./dry-run');
+    const r = await dryRun(planned, planned.profile, base, values.fresh === true, warn, done);
+    process.stdout.write(values.json ? JSON.stringify({ imageIds: r.imageIds, tasks: r.tasks }) + '\n' : formatDryRun(r));
+    return 0;
+  };
+  // A dry run of a file validated, planned and rendered before, unchanged, with the same code and
+  // options, takes what they gave from the memo (plan-memo.ts); SF056 is checked again, over the plan.
+  const memoKeyed = dry && memoEnabled() ? memoKey({ file, text, profile: profileOverride, jobs: jobs && jobs.length > 0 ? jobs : undefined }) : undefined;
+  const stats = dry ? new StatPass() : undefined;
+  if (memoKeyed !== undefined && stats) {
+    const memo = readMemo(base, memoKeyed);
+    if (memo && inputsThere(memo.plan, stats)) {
+      for (const line of memo.diagnostics) process.stderr.write(line + '\n');
+      return printDryRun(memo.plan, { stats, scriptDigests: new Map(Object.entries(memo.scriptDigests)) });
+    }
+  }
+
+  const result = validateText(text, file, { profile: profileOverride as ProfileName | undefined });
   for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
   if (!result.workflow) return 1;
 
-  const jobs = values.job as string[] | undefined;
   let plan = planWorkflow(result.workflow, result.profile, { workflowDir: dirname(resolve(file)) });
   if (jobs && jobs.length > 0) {
     try {
@@ -100,12 +125,12 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
   }
   // Before the run directory exists and anything is pulled: inputs nobody writes must be there. A
   // dry run decides at once, with what this check's stat calls saw (one stat per input).
-  const stats = values['dry-run'] ? new StatPass() : undefined;
   const missing = missingInputs(plan, result.source.value, dirname(resolve(file)), stats ? { exists: (p) => stats.exists(p), glob: globPaths } : undefined);
   if (missing.length > 0) {
     for (const f of missing) process.stderr.write(formatDiagnostic({ code: f.code, severity: 'error', message: f.message, file, range: result.source.locate(f.path, 'value'), path: f.path }) + '\n');
     throw new UserError('nothing was pulled or submitted', 1);
   }
+  const withoutGlobs = plan;
   plan = withInputGlobsExpanded(plan);
   let rendered: { key: string; script: string; cacheKey: string }[] = [];
   let taskScripts: Map<string, string> | undefined;
@@ -126,13 +151,13 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
     if (err instanceof RenderError || err instanceof EngineError) throw new UserError(`${file}: ${err.message}`, 1);
     throw err;
   }
-  const base = process.cwd();
-  const warn = (text: string) => process.stderr.write(`warning: ${text}\n`);
-  if (values['dry-run']) {
-    const { dryRun, formatDryRun } = await import('./dry-run');
-    const r = await dryRun(plan, result.profile, base, values.fresh === true, warn, { stats, taskScripts });
-    process.stdout.write(values.json ? JSON.stringify({ imageIds: r.imageIds, tasks: r.tasks }) + '\n' : formatDryRun(r));
-    return 0;
+  if (dry && taskScripts) {
+    // Kept only without glob inputs (what they match is read from the disk, not from the file).
+    if (memoKeyed !== undefined && plan === withoutGlobs) {
+      const scriptDigests = Object.fromEntries([...taskScripts].map(([task, script]) => [task, sha256Hex(script)]));
+      writeMemo(base, memoKeyed, { diagnostics: result.diagnostics.map(formatDiagnostic), plan, scriptDigests });
+    }
+    return printDryRun(plan, { stats, taskScripts });
   }
   let resumeId = values.resume as string | undefined;
   if (resumeId === '') resumeId = listRuns(base).at(-1);
