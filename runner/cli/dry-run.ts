@@ -11,7 +11,7 @@ import { describeDecision, type Decision } from '../cache/decide';
 import { lookupImage } from '../images';
 import { journalEvents } from '../run/journal';
 import { listRuns, runDirOf } from '../run/run-dir';
-import { scriptEngine } from './executors';
+import { scriptEngine } from './script-engine';
 
 export interface DryRunTask {
   job: string;
@@ -66,6 +66,13 @@ export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: 
     for (const d of decisions.get(job.key) ?? []) tasks.push(taskOf(job.key, d.index, d.decision));
   }
   return { imageIds: lookup ? 'lookup' : 'last-run', tasks, decideMs };
+}
+
+/** The dry run printed as `run --dry-run` prints it (--json: as data); the exit status. */
+export async function printDryRun(plan: Plan, o: { base: string; fresh: boolean; json: boolean; warn: (text: string) => void }, done: DryRunShortcuts = {}): Promise<number> {
+  const r = await dryRun(plan, plan.profile, o.base, o.fresh, o.warn, done);
+  process.stdout.write(o.json ? JSON.stringify({ imageIds: r.imageIds, tasks: r.tasks }) + '\n' : formatDryRun(r));
+  return 0;
 }
 
 function taskOf(job: string, index: number | undefined, d: Decision): DryRunTask {

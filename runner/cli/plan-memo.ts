@@ -15,7 +15,8 @@
 // the renderer): anything else goes the whole way and says where, as before.
 //
 // A memo that cannot be read, is damaged or has another key is ignored (the whole way is taken);
-// one that cannot be written is not kept. SHIFTERFLOW_PLAN_MEMO=0 turns it off (benchmarks).
+// one that cannot be written is not kept. SHIFTERFLOW_PLAN_MEMO=0 turns it off (benchmarks), and
+// it is off unless the code runs as the bundle (see BUNDLED).
 
 import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -47,12 +48,18 @@ export interface MemoInputs {
   jobs?: readonly string[];
 }
 
+/**
+ * The code is one file (dist/cli.js) when this module is not a file of its own. Run from out/ (the
+ * tests' tsc output) it is hundreds of files, not all loaded when the key is made: no memo there.
+ */
+const BUNDLED = !/[\\/]cli[\\/]plan-memo\.js$/.test(__filename);
+
 export function memoEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   const v = env.SHIFTERFLOW_PLAN_MEMO;
-  return v !== '0' && v !== 'off' && v !== 'false';
+  return BUNDLED && v !== '0' && v !== 'off' && v !== 'false';
 }
 
-/** The identity of the code that runs: every module file loaded (sorted) and this file's (the bundle, when bundled). */
+/** The identity of the code that runs: the bundle (this file's) and every module file loaded (the CLI's starters), sorted. */
 export function codeIdentity(files: readonly string[] = [__filename, ...Object.keys(require.cache)]): string {
   const ids: string[] = [process.version];
   for (const f of [...new Set(files)].sort()) {

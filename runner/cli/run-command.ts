@@ -23,7 +23,7 @@ import { globPaths, withInputGlobsExpanded } from '../run/glob-paths';
 import { StatPass } from '../cache/stat-pass';
 import { sha256Hex } from '../cache/job-key';
 import type { DryRunShortcuts } from './dry-run';
-import { inputsThere, memoEnabled, memoKey, readMemo, writeMemo } from './plan-memo';
+import { memoEnabled, memoKey, writeMemo } from './plan-memo';
 import { runWorkflow, scriptPath, type RenderedGroup } from '../run/run-workflow';
 import { groupScriptPath } from '../run/group-submissions';
 import type { RunDir } from '../run/run-dir';
@@ -32,6 +32,7 @@ import type { Profile } from '../profiles/profile';
 import { claimRun, releaseRun } from '../run/runner-lock';
 import { makeExecutor, pullShifterImages, scriptEngine } from './executors';
 import { parse } from './args';
+import { RUN_OPTIONS } from './run-options';
 import { jsonLines, liveDisplay, plainLines } from './progress';
 import { readWorkflowFile } from './read-workflow';
 import { UserError } from './user-error';
@@ -71,7 +72,7 @@ function withResumeValue(argv: string[]): string[] {
 
 export async function runCommand(rawArgv: string[]): Promise<number> {
   const argv = withResumeValue(rawArgv);
-  const { values, positionals } = parse(argv, { profile: { type: 'string' }, job: { type: 'string', multiple: true }, detach: { type: 'boolean' }, json: { type: 'boolean' }, resume: { type: 'string' }, 'poll-ms': { type: 'string' }, fresh: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'no-image-check': { type: 'boolean' } }, RUN_USAGE);
+  const { values, positionals } = parse(argv, RUN_OPTIONS, RUN_USAGE);
   if (values.help) {
     process.stdout.write(RUN_USAGE + '\n');
     return 0;
@@ -92,23 +93,11 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
   const base = process.cwd();
   const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
   const dry = values['dry-run'] === true;
-  const printDryRun = async (planned: Plan, done: DryRunShortcuts): Promise<number> => {
-    const { dryRun, formatDryRun } = await import('./dry-run');
-    const r = await dryRun(planned, planned.profile, base, values.fresh === true, warn, done);
-    process.stdout.write(values.json ? JSON.stringify({ imageIds: r.imageIds, tasks: r.tasks }) + '\n' : formatDryRun(r));
-    return 0;
-  };
-  // A dry run of a file validated, planned and rendered before, unchanged, with the same code and
-  // options, takes what they gave from the memo (plan-memo.ts); SF056 is checked again, over the plan.
+  const printDryRun = async (planned: Plan, done: DryRunShortcuts): Promise<number> => (await import('./dry-run')).printDryRun(planned, { base, fresh: values.fresh === true, json: values.json === true, warn }, done);
+  // A dry run keeps what validating, planning and rendering gave for the next one (plan-memo.ts; a
+  // memo is used by dry-run-command.ts, before this module is even loaded).
   const memoKeyed = dry && memoEnabled() ? memoKey({ file, text, profile: profileOverride, jobs: jobs && jobs.length > 0 ? jobs : undefined }) : undefined;
   const stats = dry ? new StatPass() : undefined;
-  if (memoKeyed !== undefined && stats) {
-    const memo = readMemo(base, memoKeyed);
-    if (memo && inputsThere(memo.plan, stats)) {
-      for (const line of memo.diagnostics) process.stderr.write(line + '\n');
-      return printDryRun(memo.plan, { stats, scriptDigests: new Map(Object.entries(memo.scriptDigests)) });
-    }
-  }
 
   const result = validateText(text, file, { profile: profileOverride as ProfileName | undefined });
   for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');

@@ -1,7 +1,7 @@
 // run --dry-run's memo of the plan (runner/cli/plan-memo.ts): used only while nothing it depends on
 // changed, never changes an answer, and SF056 still runs on every dry run.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { codeIdentity, memoKey } from '../../runner/cli/plan-memo';
@@ -98,6 +98,11 @@ describe('run --dry-run: the memo of the plan', function () {
     const [name] = memos();
     const file = join(dir, '.shifterflow', 'cache', 'plans', name);
     const reference = noMemo();
+    // A sound memo is what answers: what it says is printed, nothing is validated again.
+    const sound = readFileSync(file, 'utf8');
+    writeFileSync(file, sound.replace(/"diagnostics":\[[^\]]*\]/, '"diagnostics":["from the memo"]'));
+    assert.equal(dry().stderr, 'from the memo\n');
+    writeFileSync(file, sound);
     for (const damage of [(t: string) => t.slice(0, t.length / 2), () => 'not json', (t: string) => t.replace(/"key":"[0-9a-f]+"/, '"key":"0"')]) {
       writeFileSync(file, damage(readFileSync(file, 'utf8')));
       assert.deepEqual(dry(), reference);
@@ -110,30 +115,9 @@ describe('run --dry-run: the memo of the plan', function () {
   });
 
   it('what it keeps is pure: the validator, planner and renderer read no file, environment or clock', () => {
-    // Every module the memo stands for, and all they import (relative imports, transitively).
-    const entries = ['workflow/validate.ts', 'workflow/diagnostic.ts', 'plan/index.ts', 'plan/select.ts', 'render/index.ts', 'cache/task-script.ts', 'engines/index.ts', 'profiles/profile.ts'].map((f) => join(ROOT, 'runner', f));
-    const seen = new Set<string>();
-    const todo = [...entries];
-    while (todo.length > 0) {
-      const f = todo.pop()!;
-      if (seen.has(f)) continue;
-      seen.add(f);
-      const text = readFileSync(f, 'utf8');
-      for (const m of text.matchAll(/(?:from |require\()'(\.[^']+)'/g)) {
-        if (m[1].endsWith('.json')) continue;
-        const target = join(dirname(f), m[1]);
-        const candidates = [`${target}.ts`, `${target}.js`, join(target, 'index.ts')];
-        const found = candidates.find((c) => {
-          try {
-            readFileSync(c);
-            return true;
-          } catch {
-            return false;
-          }
-        });
-        assert.ok(found, `${relative(ROOT, f)} imports ${m[1]}`);
-        todo.push(found);
-      }
+    // Every module the memo stands for, and all they import.
+    const seen = staticImports(['workflow/validate.ts', 'workflow/diagnostic.ts', 'plan/index.ts', 'plan/select.ts', 'render/index.ts', 'cache/task-script.ts', 'engines/index.ts', 'profiles/profile.ts']);
+    for (const [f, text] of seen) {
       const code = text.replace(/\/\/.*$/gm, '');
       for (const bad of [/from 'node:(fs|os|child_process|process)'/, /require\((?!'node:crypto'\)|'\.)/, /process\.env/, /Date\.now|new Date\(|performance\.now/, /Math\.random/, /process\.cwd\(\)/]) {
         // planWorkflow defaults its directory to the cwd; run-command always passes it (the key holds it).
@@ -143,4 +127,32 @@ describe('run --dry-run: the memo of the plan', function () {
     }
     assert.ok(seen.size > 40, `${seen.size} modules`);
   });
+
+  it('a memo hit loads none of the run: the fast path imports no validator, planner, executor or image check', () => {
+    // Static imports are initialised with the module (dynamic import() ones only when reached).
+    const loaded = [...staticImports(['cli/dry-run-command.ts']).keys()].map((f) => relative(join(ROOT, 'runner'), f));
+    for (const heavy of ['workflow/validate.ts', 'plan/plan.ts', 'cli/run-command.ts', 'cli/executors.ts', 'local/local-executor.ts', 'imagecheck/registry-open.ts', 'run/run-workflow.ts', 'slurm/index.ts']) assert.ok(!loaded.includes(heavy), `${heavy} is loaded`);
+    assert.ok(loaded.includes('cli/plan-memo.ts') && loaded.includes('cache/cache-session.ts'));
+  });
 });
+
+/** The modules these (under runner/) import statically, transitively, with their text. */
+function staticImports(entries: string[]): Map<string, string> {
+  const seen = new Map<string, string>();
+  const todo = entries.map((f) => join(ROOT, 'runner', f));
+  while (todo.length > 0) {
+    const f = todo.pop()!;
+    if (seen.has(f)) continue;
+    const text = readFileSync(f, 'utf8');
+    seen.set(f, text);
+    for (const m of text.matchAll(/^(?:import|export) (?!type )[^;]*? from '(\.[^']+)'|require\('(\.[^']+)'\)/gm)) {
+      const spec = m[1] ?? m[2];
+      if (spec.endsWith('.json')) continue;
+      const target = join(dirname(f), spec);
+      const found = [`${target}.ts`, `${target}.js`, join(target, 'index.ts')].find((c) => existsSync(c));
+      assert.ok(found, `${relative(ROOT, f)} imports ${spec}`);
+      todo.push(found);
+    }
+  }
+  return seen;
+}
