@@ -30,6 +30,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const EDITED = Number(process.env.BENCH_EDITED ?? 7);
 const IMAGE = 'docker:workflow:latest';
 const DECIDE_ONLY = process.env.BENCH_P7 === 'decide';
+// BENCH_P7_MEMO=0: the dry runs without the memo of the plan (SHIFTERFLOW_PLAN_MEMO=0), the plain speed-ups alone.
+const NO_MEMO = process.env.BENCH_P7_MEMO === '0' ? ['env', 'SHIFTERFLOW_PLAN_MEMO=0'] : [];
 const REUSE = DECIDE_ONLY ? process.env.BENCH_P7_DIR : undefined;
 const env = clusterEnv();
 const dir = REUSE ?? workspace(env, 'p7-cache');
@@ -87,7 +89,7 @@ const smk = (...args) => asUser(env, dir, [snakemake, '-s', 'Snakefile', '--core
 
 /** The jobs `shifterflow run --dry-run --json` says would run (`tasks`: one row per job or array task). */
 function sfWouldRun() {
-  const r = asUser(env, dir, [process.execPath, '-r', clock, join(root, 'bin/shifterflow.js'), 'run', 'p7.yaml', '--dry-run', '--json']);
+  const r = asUser(env, dir, [...NO_MEMO, process.execPath, '-r', clock, join(root, 'bin/shifterflow.js'), 'run', 'p7.yaml', '--dry-run', '--json']);
   const { tasks } = JSON.parse(r.stdout);
   const { own, cpu } = JSON.parse(/\np7-clock (.*)\n$/.exec(r.stderr)[1]);
   return { ms: r.ms, own, cpu, runs: [...new Set(tasks.filter((t) => !t.cached).map((t) => t.job))].sort() };
@@ -162,7 +164,7 @@ if (DECIDE_ONLY) {
   if (back[0].length || back[1].length) throw new Error(`with the leaf put back both should have nothing to do: shifterflow ${back[0]}, snakemake ${back[1]}`);
   stamp(`done (load ${load()}); ${dir} can decide again (BENCH_P7_DIR)`);
   console.log(`DAG: root -> ${FANOUT} -> join -> ${CHAIN}-chain (${jobs.length} jobs), ${INPUTS} leaf inputs each (${jobs.length * INPUTS} files); Snakemake ${spawnSync(snakemake, ['--version'], { encoding: 'utf8' }).stdout.trim()}`);
-  report('P7 cache: deciding', [
+  report(`P7 cache: deciding${NO_MEMO.length ? ' (SHIFTERFLOW_PLAN_MEMO=0)' : ''}`, [
     ['shifterflow run --dry-run, nothing changed', sfIdle.stats],
     ['snakemake -n, nothing changed', smkIdle.stats],
     ['shifterflow run --dry-run, one leaf edited', sfEdit.stats],
