@@ -10,8 +10,15 @@
 //   3. the re-run on real Slurm vs the floor: a hand-written sbatch chain of just those jobs.
 // Targets (issue 13): the same job set as Snakemake; deciding <= 100 ms when nothing changed and >= 5x
 // faster than `snakemake -n`; the re-run <= 1.1x its floor.
+//
+// BENCH_P7=decide measures only the deciding (1. and 2.; no floor, no re-run), and with it, to tell
+// shifterflow's work from starting node: bare `node -e 0` started the same way, shifterflow's own time
+// in the process (bench/p7-clock.cjs: from Node's start-up done to exit), and 10,000 stat calls of the
+// inputs alone. The edited leaf is then put back (content and mtime) and both tools must again have
+// nothing to do, so that BENCH_P7_DIR=<a workspace of an earlier run> can decide again in it without
+// a first run on Slurm.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asUser, clusterEnv, workspace, write } from './cluster.mjs';
 import { report, root, stats } from './lib.mjs';
@@ -22,8 +29,12 @@ const INPUTS = Number(process.env.BENCH_INPUTS ?? 50);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const EDITED = Number(process.env.BENCH_EDITED ?? 7);
 const IMAGE = 'docker:workflow:latest';
+const DECIDE_ONLY = process.env.BENCH_P7 === 'decide';
+// BENCH_P7_MEMO=0: the dry runs without the memo of the plan (SHIFTERFLOW_PLAN_MEMO=0), the plain speed-ups alone.
+const NO_MEMO = process.env.BENCH_P7_MEMO === '0' ? ['env', 'SHIFTERFLOW_PLAN_MEMO=0'] : [];
+const REUSE = DECIDE_ONLY ? process.env.BENCH_P7_DIR : undefined;
 const env = clusterEnv();
-const dir = workspace(env, 'p7-cache');
+const dir = REUSE ?? workspace(env, 'p7-cache');
 const uid = Number(env.SF_TEST_UID);
 const snakemake = spawnSync('bash', ['-c', 'command -v snakemake'], { encoding: 'utf8' }).stdout.trim();
 if (!snakemake) throw new Error('no snakemake on PATH: apt-get install -y snakemake');
@@ -36,12 +47,14 @@ jobs.push(['join', Array.from({ length: FANOUT }, (_, i) => `fan${i}`)]);
 for (let i = 0; i < CHAIN; i++) jobs.push([`link${i}`, [i === 0 ? 'join' : `link${i - 1}`]]);
 const leaves = (job) => Array.from({ length: INPUTS }, (_, k) => `leaf/${job}/f${k}.txt`);
 
-for (const [job] of jobs) {
-  mkdirSync(join(dir, 'leaf', job), { recursive: true });
-  for (const f of leaves(job)) writeFileSync(join(dir, f), `${f}\n`);
+if (!REUSE) {
+  for (const [job] of jobs) {
+    mkdirSync(join(dir, 'leaf', job), { recursive: true });
+    for (const f of leaves(job)) writeFileSync(join(dir, f), `${f}\n`);
+  }
+  mkdirSync(join(dir, 'out'), { recursive: true });
+  spawnSync('chown', ['-R', `${uid}:${uid}`, dir]);
 }
-mkdirSync(join(dir, 'out'), { recursive: true });
-spawnSync('chown', ['-R', `${uid}:${uid}`, dir]);
 
 // One command for both tools: concatenate what the job reads into what it writes.
 function workflowYaml() {
@@ -64,17 +77,28 @@ function snakefile() {
   return s.join('\n');
 }
 
-write(env, join(dir, 'p7.yaml'), workflowYaml());
-write(env, join(dir, 'Snakefile'), snakefile());
+if (REUSE) {
+  if (readFileSync(join(dir, 'p7.yaml'), 'utf8') !== workflowYaml() || readFileSync(join(dir, 'Snakefile'), 'utf8') !== snakefile()) throw new Error(`${dir} holds another P7 workflow (BENCH_FANOUT, BENCH_CHAIN, BENCH_INPUTS)`);
+} else {
+  write(env, join(dir, 'p7.yaml'), workflowYaml());
+  write(env, join(dir, 'Snakefile'), snakefile());
+}
 const sf = (...args) => asUser(env, dir, [process.execPath, join(root, 'bin/shifterflow.js'), ...args]);
+const clock = join(root, 'bench/p7-clock.cjs');
 const smk = (...args) => asUser(env, dir, [snakemake, '-s', 'Snakefile', '--cores', '2', ...args]);
 
 /** The jobs `shifterflow run --dry-run --json` says would run (`tasks`: one row per job or array task). */
 function sfWouldRun() {
-  const r = sf('run', 'p7.yaml', '--dry-run', '--json');
+  const r = asUser(env, dir, [...NO_MEMO, process.execPath, '-r', clock, join(root, 'bin/shifterflow.js'), 'run', 'p7.yaml', '--dry-run', '--json']);
   const { tasks } = JSON.parse(r.stdout);
-  return { ms: r.ms, runs: [...new Set(tasks.filter((t) => !t.cached).map((t) => t.job))].sort() };
+  const { own, cpu } = JSON.parse(/\np7-clock (.*)\n$/.exec(r.stderr)[1]);
+  return { ms: r.ms, own, cpu, runs: [...new Set(tasks.filter((t) => !t.cached).map((t) => t.job))].sort() };
 }
+
+/** Bare node started the same way (the floor of any node CLI here), and 10,000 stat calls of the inputs in one process. */
+const nodeFloor = () => ({ ms: asUser(env, dir, [process.execPath, '-e', '0']).ms, runs: [] });
+const STAT_INPUTS = `const fs=require('fs');const t=performance.now();for(const j of fs.readdirSync('leaf'))for(let k=0;k<${INPUTS};k++)fs.statSync('leaf/'+j+'/f'+k+'.txt',{bigint:true});process.stdout.write(String(performance.now()-t))`;
+const statFloor = () => ({ ms: Number(asUser(env, dir, [process.execPath, '-e', STAT_INPUTS]).stdout), runs: [] });
 
 /** The jobs `snakemake -n` would run, from its job-stats table (one rule per job here). */
 function smkWouldRun() {
@@ -89,34 +113,76 @@ function smkWouldRun() {
 
 function timed(fn) {
   const samples = [];
+  const own = [];
+  const cpu = [];
   let last;
   for (let i = 0; i < RUNS + 1; i++) {
     last = fn();
-    if (i > 0) samples.push(last.ms); // the first call warms the page cache and the code cache
+    if (i > 0) {
+      samples.push(last.ms); // the first call warms the page cache and the code cache
+      if (last.own !== undefined) own.push(last.own);
+      if (last.cpu !== undefined) cpu.push(last.cpu);
+    }
   }
-  return { stats: stats(samples), runs: last.runs };
+  return { stats: stats(samples), own: own.length ? stats(own) : undefined, cpu: cpu.length ? stats(cpu) : undefined, runs: last.runs };
 }
 
 // ---- first full runs
-stamp(`first run of ${jobs.length} jobs x ${INPUTS} inputs on Slurm (shifterflow) ...`);
-sf('run', 'p7.yaml', '--poll-ms', '250,2000');
-stamp('first run of the Snakefile (snakemake, local) ...');
-smk('--quiet');
+if (!REUSE) {
+  stamp(`first run of ${jobs.length} jobs x ${INPUTS} inputs on Slurm (shifterflow) ...`);
+  sf('run', 'p7.yaml', '--poll-ms', '250,2000');
+  stamp('first run of the Snakefile (snakemake, local) ...');
+  smk('--quiet');
+}
 
 // ---- 1. nothing changed
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+stamp(`deciding, nothing changed (load ${load()}) ...`);
 const sfIdle = timed(sfWouldRun);
 const smkIdle = timed(smkWouldRun);
 if (sfIdle.runs.length || smkIdle.runs.length) throw new Error(`after a full run both should have nothing to do: shifterflow ${sfIdle.runs}, snakemake ${smkIdle.runs}`);
+const floors = DECIDE_ONLY ? { node: timed(nodeFloor), stat: timed(statFloor) } : undefined;
 
 // ---- 2. one leaf input edited (content and mtime: Snakemake decides by mtime)
 const edited = join(dir, `leaf/fan${EDITED}/f0.txt`);
-write(env, edited, 'edited\n');
+const original = { text: readFileSync(edited, 'utf8'), stat: statSync(edited) };
+write(env, edited, `${original.text}edited\n`); // new content however often this workspace was edited
 const later = new Date(Date.now() + 2000);
 utimesSync(edited, later, later);
+stamp(`deciding, one leaf edited (load ${load()}) ...`);
 const sfEdit = timed(sfWouldRun);
 const smkEdit = timed(smkWouldRun);
 const same = sfEdit.runs.join(' ') === smkEdit.runs.join(' ');
 console.log(`  after editing leaf/fan${EDITED}/f0.txt: shifterflow would run ${sfEdit.runs.length} jobs, snakemake ${smkEdit.runs.length}: ${same ? 'the same set' : `DIFFERENT sets:\n    shifterflow ${sfEdit.runs.join(' ')}\n    snakemake   ${smkEdit.runs.join(' ')}`}`);
+
+if (DECIDE_ONLY) {
+  // The leaf put back as it was (content, then mtime): both must find nothing to do again, shifterflow
+  // by content (its ctime moved: read again, same digest), Snakemake by mtime.
+  writeFileSync(edited, original.text);
+  utimesSync(edited, original.stat.atime, original.stat.mtime);
+  const back = [sfWouldRun().runs, smkWouldRun().runs];
+  if (back[0].length || back[1].length) throw new Error(`with the leaf put back both should have nothing to do: shifterflow ${back[0]}, snakemake ${back[1]}`);
+  stamp(`done (load ${load()}); ${dir} can decide again (BENCH_P7_DIR)`);
+  console.log(`DAG: root -> ${FANOUT} -> join -> ${CHAIN}-chain (${jobs.length} jobs), ${INPUTS} leaf inputs each (${jobs.length * INPUTS} files); Snakemake ${spawnSync(snakemake, ['--version'], { encoding: 'utf8' }).stdout.trim()}`);
+  report(`P7 cache: deciding${NO_MEMO.length ? ' (SHIFTERFLOW_PLAN_MEMO=0)' : ''}`, [
+    ['shifterflow run --dry-run, nothing changed', sfIdle.stats],
+    ['snakemake -n, nothing changed', smkIdle.stats],
+    ['shifterflow run --dry-run, one leaf edited', sfEdit.stats],
+    ['snakemake -n, one leaf edited', smkEdit.stats],
+    ['node -e 0 (started the same way)', floors.node.stats],
+    ['shifterflow own, in-process, nothing changed', sfIdle.own],
+    ['shifterflow own, in-process, one leaf edited', sfEdit.own],
+    ['shifterflow own CPU time, nothing changed', sfIdle.cpu],
+    [`${jobs.length * INPUTS} stat calls of the inputs, in-process`, floors.stat.stats],
+  ], [
+    { label: 'same job set as snakemake', value: same ? 1 : 0, target: '= 1', ok: (v) => v === 1 },
+    { label: 'snakemake -n / shifterflow (idle)', value: smkIdle.stats.median / sfIdle.stats.median, target: '>= 5x', ok: (v) => v >= 5 },
+    { label: 'snakemake -n / shifterflow (edited)', value: smkEdit.stats.median / sfEdit.stats.median },
+    { label: 'shifterflow (idle) - node -e 0, / 100 ms', value: (sfIdle.stats.median - floors.node.stats.median) / 100, target: '<= 1x', ok: (v) => v <= 1 },
+    { label: 'shifterflow own in-process (idle) / 100 ms', value: sfIdle.own.median / 100, target: '<= 1x', ok: (v) => v <= 1 },
+  ]);
+  process.exit(0);
+}
 
 // ---- 3. the re-run on Slurm vs the floor: the same jobs submitted by hand, each after the ones it needs
 function floorScript(toRun) {

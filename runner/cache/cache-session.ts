@@ -15,6 +15,7 @@ import type { CacheEntry, RecordedFile } from './entry';
 import { DigestMemory, MISSING } from './fingerprint';
 import { expandGlob } from './glob';
 import { jobKey, sha256Hex, type KeyParts } from './job-key';
+import type { StatPass } from './stat-pass';
 import type { CacheStore } from './store';
 
 /** What the cache reads of a planned job (PlannedJob has all of it). */
@@ -40,6 +41,8 @@ export interface CacheSessionOptions {
   jobs: readonly CacheJob[];
   /** The task's script as task-script.ts renders it. */
   script: (job: CacheJob, index: number | undefined) => string;
+  /** sha256 of task scripts known already (a dry run's memo of the plan, cli/plan-memo.ts), by task name: not rendered again. */
+  scriptDigests?: ReadonlyMap<string, string>;
   /** Image reference -> pinned id, from the READY lookup (or given to decideAll, once images are ready). */
   imageIds?: ReadonlyMap<string, string>;
   /** `run --fresh`: nothing is taken from the cache (new entries are still written). */
@@ -67,6 +70,7 @@ export class CacheSession {
 
   constructor(private readonly o: CacheSessionOptions) {
     this.jobs = new Map(o.jobs.map((j) => [j.key, j]));
+    for (const [task, digest] of o.scriptDigests ?? []) this.scriptDigests.set(task, digest);
     this.imageIds = o.imageIds ?? new Map();
     for (const j of o.jobs) for (const f of j.files ?? []) for (const s of f.outputs) for (const p of s.paths) this.produced.add(p);
   }
@@ -103,10 +107,13 @@ export class CacheSession {
     return out;
   }
 
-  /** Every task of the plan, in the plan's order (every job after the jobs it needs). */
-  decideAll(imageIds?: ReadonlyMap<string, string>): Map<string, TaskDecision[]> {
+  /**
+   * Every task of the plan, in the plan's order (every job after the jobs it needs). `stats`: what
+   * stat said of the inputs a moment ago, in this same decision (`run --dry-run`'s SF056 check).
+   */
+  decideAll(imageIds?: ReadonlyMap<string, string>, stats?: StatPass): Map<string, TaskDecision[]> {
     if (imageIds) this.imageIds = imageIds;
-    this.o.memory.refresh();
+    this.o.memory.refresh(stats);
     for (const job of this.o.jobs) {
       const list: TaskDecision[] = [];
       for (const t of this.tasks(job)) {

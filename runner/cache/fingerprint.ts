@@ -27,8 +27,9 @@
 
 import { closeSync, lstatSync, openSync, readSync, readdirSync, readFileSync, readlinkSync, statSync, type BigIntStats } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-file';
+import { dirname, join } from 'node:path';
+import { ensurePrivateDir, writeFileAtomic } from './atomic-file';
+import { StatPass } from './stat-pass';
 
 /** Stamps younger than this (2 s) are not trusted to change with the next write. */
 export const RACY_WINDOW_NS = 2_000_000_000n;
@@ -80,6 +81,8 @@ export class DigestMemory {
   private readonly changed = new Map<string, Remembered>();
   /** Digests computed during this pass (one stat per path per decision, however many jobs read it). */
   private readonly seen = new Map<string, string>();
+  /** What stat said of each path during this pass. */
+  private pass = new StatPass();
   /** How many files were read in full (tests and the figure in the report). */
   reads = 0;
 
@@ -115,10 +118,8 @@ export class DigestMemory {
   digest(path: string): string {
     const cached = this.seen.get(path);
     if (cached !== undefined) return cached;
-    let s: BigIntStats;
-    try {
-      s = statSync(path, { bigint: true });
-    } catch {
+    const s = this.pass.stat(path);
+    if (s === undefined) {
       this.seen.set(path, MISSING);
       return MISSING;
     }
@@ -127,9 +128,13 @@ export class DigestMemory {
     return d;
   }
 
-  /** Forgets this pass's answers: the next digest() looks at the file system again. */
-  refresh(): void {
+  /**
+   * Forgets this pass's answers: the next digest() looks at the file system again, or takes stat's
+   * answers from `pass` when the caller has just asked (SF056 before a dry run's decision).
+   */
+  refresh(pass: StatPass = new StatPass()): void {
     this.seen.clear();
+    this.pass = pass;
   }
 
   private fileDigest(path: string, s: BigIntStats): string {
@@ -195,6 +200,8 @@ export class DigestMemory {
     for (const [p, r] of this.changed) merged.set(p, r);
     const paths: Record<string, string[]> = {};
     for (const [p, r] of merged) paths[p] = [r.stamp, r.digest];
+    // A dry run in a directory that never ran has no cache directory yet.
+    ensurePrivateDir(dirname(this.file));
     writeFileAtomic(this.file, JSON.stringify({ version: 2, paths }));
     for (const [p, r] of this.changed) this.known.set(p, r);
     this.changed.clear();

@@ -6,7 +6,7 @@ import type { Plan, PlannedJob } from '../plan/types';
 import { CacheSession, type CacheJob } from './cache-session';
 import { DigestMemory } from './fingerprint';
 import { CacheStore } from './store';
-import { taskScript } from './task-script';
+import { taskName, taskScript } from './task-script';
 
 export interface OpenCacheOptions {
   base: string;
@@ -15,6 +15,10 @@ export interface OpenCacheOptions {
   fresh?: boolean;
   imageIds?: ReadonlyMap<string, string>;
   warn?: (text: string) => void;
+  /** Task scripts already rendered (renderTaskScripts), by task name; the others are rendered when the key needs them. */
+  taskScripts?: ReadonlyMap<string, string>;
+  /** sha256 of task scripts known already, by task name (cli/plan-memo.ts). */
+  scriptDigests?: ReadonlyMap<string, string>;
 }
 
 export function openCache(o: OpenCacheOptions): CacheSession {
@@ -23,7 +27,8 @@ export function openCache(o: OpenCacheOptions): CacheSession {
     store,
     memory: new DigestMemory(store.digestsFile, o.warn),
     jobs: o.plan.jobs as readonly CacheJob[],
-    script: (job, index) => taskScript(job as PlannedJob, o.plan, o.engine, index),
+    script: (job, index) => o.taskScripts?.get(taskName(job.key, index)) ?? taskScript(job as PlannedJob, o.plan, o.engine, index),
+    scriptDigests: o.scriptDigests,
     imageIds: o.imageIds,
     fresh: o.fresh,
     warn: o.warn,

@@ -5,7 +5,7 @@
 
 import type { ContainerEngine } from '../engines/engine';
 import type { Plan, PlannedJob } from '../plan/types';
-import { renderJob } from '../render/job-script';
+import { renderDirectives, renderJob } from '../render/job-script';
 
 /**
  * Left out: `#SBATCH --qos/--account/--partition/--time` (the queue and limits: the same work wherever
@@ -26,4 +26,24 @@ export function taskScript(job: PlannedJob, plan: Plan, engine: ContainerEngine,
   }
   const text = renderJob(copy, { ...plan, logDir: undefined }, engine);
   return text.replace(/^#SBATCH --array=.*\n/m, '');
+}
+
+/** A task's name in the cache (`job`, or `job[i]` for array task i), as CacheSession names it. */
+export function taskName(job: string, index: number | undefined): string {
+  return index === undefined ? job : `${job}[${index}]`;
+}
+
+/**
+ * Every task's script as the key sees it, by task name: what `run --dry-run` renders, once. It refuses
+ * what a run's render refuses: each task's text, and each job's #SBATCH lines (the queue and limits
+ * the key leaves out included), with the same RenderError.
+ */
+export function renderTaskScripts(plan: Plan, engine: ContainerEngine): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const job of plan.jobs) {
+    renderDirectives(job, plan, engine);
+    if (!job.array) out.set(taskName(job.key, undefined), taskScript(job, plan, engine));
+    else for (let i = 0; i < job.array.size; i++) out.set(taskName(job.key, i), taskScript(job, plan, engine, i));
+  }
+  return out;
 }

@@ -11,7 +11,8 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   validate: { run: async (argv) => (await import('./validate-command')).validateCommand(argv), summary: 'check workflow files (schema + Shifter rules)' },
   render: { run: async (argv) => (await import('./render-command')).renderCommand(argv), summary: 'print or write the sbatch scripts of a workflow (and submit.sh)' },
   graph: { run: async (argv) => (await import('./graph-command')).graphCommand(argv), summary: 'print the job graph (Mermaid or DOT)' },
-  run: { run: async (argv) => (await import('./run-command')).runCommand(argv), summary: 'run a workflow: images, submissions, tracking, journal' },
+  // A dry run first tries the memo of the plan, without loading the run (dry-run-command.ts).
+  run: { run: async (argv) => (argv.includes('--dry-run') ? (await import('./dry-run-command')).dryRunCommand(argv) : (await import('./run-command')).runCommand(argv)), summary: 'run a workflow: images, submissions, tracking, journal' },
   status: { run: async (argv) => (await import('./status-command')).statusCommand(argv), summary: "show a run's jobs and states" },
   runs: { run: async (argv) => (await import('./runs-command')).runsCommand(argv), summary: 'list the runs of this directory' },
   logs: { run: async (argv) => (await import('./logs-command')).logsCommand(argv), summary: "print (or follow) a job's output" },

@@ -6,11 +6,12 @@
 import type { Plan } from '../plan/types';
 import type { Profile } from '../profiles/profile';
 import { openCache } from '../cache/open-cache';
+import type { StatPass } from '../cache/stat-pass';
 import { describeDecision, type Decision } from '../cache/decide';
 import { lookupImage } from '../images';
 import { journalEvents } from '../run/journal';
 import { listRuns, runDirOf } from '../run/run-dir';
-import { scriptEngine } from './executors';
+import { scriptEngine } from './script-engine';
 
 export interface DryRunTask {
   job: string;
@@ -38,7 +39,17 @@ function lastRunImageIds(base: string): Map<string, string> {
   return ids;
 }
 
-export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: boolean, warn: (text: string) => void): Promise<DryRunResult> {
+/** What the caller already did for this dry run, so that it is not done twice. */
+export interface DryRunShortcuts {
+  /** The stat pass the inputs were checked with a moment ago (SF056): each input is looked at once. */
+  stats?: StatPass;
+  /** Every task's script as the key sees it (cache/task-script.ts, renderTaskScripts). */
+  taskScripts?: ReadonlyMap<string, string>;
+  /** Or their sha256 digests (the memo of the plan, plan-memo.ts). */
+  scriptDigests?: ReadonlyMap<string, string>;
+}
+
+export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: boolean, warn: (text: string) => void, done: DryRunShortcuts = {}): Promise<DryRunResult> {
   const lookup = profile.executor === 'slurm' && profile.engine === 'shifter';
   let imageIds: Map<string, string>;
   if (lookup) {
@@ -46,8 +57,8 @@ export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: 
     imageIds = new Map(found.filter(([, id]) => id !== ''));
   } else imageIds = lastRunImageIds(base);
   const t0 = process.hrtime.bigint();
-  const session = openCache({ base, plan, engine: scriptEngine(profile), fresh, warn, imageIds });
-  const decisions = session.decideAll();
+  const session = openCache({ base, plan, engine: scriptEngine(profile), fresh, warn, imageIds, taskScripts: done.taskScripts, scriptDigests: done.scriptDigests });
+  const decisions = session.decideAll(undefined, done.stats);
   session.close();
   const decideMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const tasks: DryRunTask[] = [];
@@ -55,6 +66,13 @@ export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: 
     for (const d of decisions.get(job.key) ?? []) tasks.push(taskOf(job.key, d.index, d.decision));
   }
   return { imageIds: lookup ? 'lookup' : 'last-run', tasks, decideMs };
+}
+
+/** The dry run printed as `run --dry-run` prints it (--json: as data); the exit status. */
+export async function printDryRun(plan: Plan, o: { base: string; fresh: boolean; json: boolean; warn: (text: string) => void }, done: DryRunShortcuts = {}): Promise<number> {
+  const r = await dryRun(plan, plan.profile, o.base, o.fresh, o.warn, done);
+  process.stdout.write(o.json ? JSON.stringify({ imageIds: r.imageIds, tasks: r.tasks }) + '\n' : formatDryRun(r));
+  return 0;
 }
 
 function taskOf(job: string, index: number | undefined, d: Decision): DryRunTask {

@@ -2,8 +2,6 @@
 
 import { availableParallelism } from 'node:os';
 import type { Plan } from '../plan/types';
-import type { Profile } from '../profiles/profile';
-import { engineForProfile, shifterEngine, type ContainerEngine } from '../engines';
 import { LocalExecutor } from '../local/local-executor';
 import { SlurmExecutor } from '../slurm';
 import { pullAll, ImageGatewayUnreachableError } from '../images';
@@ -11,14 +9,7 @@ import { event, type RunEvent } from '../run/events';
 import type { Executor } from '../run/executor';
 import { UserError } from './user-error';
 
-/**
- * The engine the batch scripts are written for. The local executor runs the very scripts a cluster
- * would (its `shifter` is the local runtime, whatever engine isolates the commands), so a local run
- * renders Shifter scripts; on Slurm the profile's engine decides.
- */
-export function scriptEngine(profile: Profile): ContainerEngine {
-  return profile.executor === 'local' ? shifterEngine : engineForProfile(profile);
-}
+export { scriptEngine } from './script-engine';
 
 export function makeExecutor(kind: string, engine: string, emit: (e: RunEvent) => void): Executor {
   if (kind === 'local') return new LocalExecutor({ slots: availableParallelism(), engine: engine === 'auto' ? 'none' : engine });

@@ -9,6 +9,7 @@ import { PlanError } from '../plan/plan-error';
 import { selectJobs } from '../plan/select';
 import { cacheKey } from '../plan/cache-key';
 import { openCache } from '../cache/open-cache';
+import { renderTaskScripts } from '../cache/task-script';
 import { event } from '../run/events';
 import { EngineError } from '../engines';
 import { RenderError, renderGroup, renderJob } from '../render';
@@ -18,7 +19,11 @@ import { registryOpener } from '../imagecheck/registry-open';
 import { createRunDir, runDirOf, listRuns } from '../run/run-dir';
 import { preflightSubmitHost } from '../run/preflight';
 import { missingInputs } from '../run/missing-inputs';
-import { withInputGlobsExpanded } from '../run/glob-paths';
+import { globPaths, withInputGlobsExpanded } from '../run/glob-paths';
+import { StatPass } from '../cache/stat-pass';
+import { sha256Hex } from '../cache/job-key';
+import type { DryRunShortcuts } from './dry-run';
+import { memoEnabled, memoKey, writeMemo } from './plan-memo';
 import { runWorkflow, scriptPath, type RenderedGroup } from '../run/run-workflow';
 import { groupScriptPath } from '../run/group-submissions';
 import type { RunDir } from '../run/run-dir';
@@ -27,6 +32,7 @@ import type { Profile } from '../profiles/profile';
 import { claimRun, releaseRun } from '../run/runner-lock';
 import { makeExecutor, pullShifterImages, scriptEngine } from './executors';
 import { parse } from './args';
+import { RUN_OPTIONS } from './run-options';
 import { jsonLines, liveDisplay, plainLines } from './progress';
 import { readWorkflowFile } from './read-workflow';
 import { UserError } from './user-error';
@@ -65,26 +71,38 @@ function withResumeValue(argv: string[]): string[] {
 }
 
 export async function runCommand(rawArgv: string[]): Promise<number> {
-  // A runner mostly waits, for hours, on a login node shared by many users, and each poll parses a
-  // burst of short-lived objects (sacct rows): V8 would grow its young generation to tens of MB for
-  // them. Kept at its initial size (more, cheaper scavenges), peak RSS drops by ~30 MB (bench P6).
-  setFlagsFromString('--semi-space-growth-factor=1');
   const argv = withResumeValue(rawArgv);
-  const { values, positionals } = parse(argv, { profile: { type: 'string' }, job: { type: 'string', multiple: true }, detach: { type: 'boolean' }, json: { type: 'boolean' }, resume: { type: 'string' }, 'poll-ms': { type: 'string' }, fresh: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'no-image-check': { type: 'boolean' } }, RUN_USAGE);
+  const { values, positionals } = parse(argv, RUN_OPTIONS, RUN_USAGE);
   if (values.help) {
     process.stdout.write(RUN_USAGE + '\n');
     return 0;
   }
+  // A runner mostly waits, for hours, on a login node shared by many users, and each poll parses a
+  // burst of short-lived objects (sacct rows): V8 would grow its young generation to tens of MB for
+  // them. Kept at its initial size (more, cheaper scavenges), peak RSS drops by ~30 MB (bench P6).
+  // Not a dry run: it allocates one burst (bench P7: 10,000 paths) and exits, and a young generation
+  // kept small would scavenge and promote most of it.
+  if (values['dry-run'] !== true) setFlagsFromString('--semi-space-growth-factor=1');
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UserError(`give exactly one workflow file\n\n${RUN_USAGE}`);
   const profileOverride = values.profile as string | undefined;
   if (profileOverride !== undefined && !isProfileName(profileOverride)) throw new UserError(`unknown profile "${profileOverride}" (nersc, slurm or local)`);
 
-  const result = validateText(readWorkflowFile(file), file, { profile: profileOverride as ProfileName | undefined });
+  const text = readWorkflowFile(file);
+  const jobs = values.job as string[] | undefined;
+  const base = process.cwd();
+  const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
+  const dry = values['dry-run'] === true;
+  const printDryRun = async (planned: Plan, done: DryRunShortcuts): Promise<number> => (await import('./dry-run')).printDryRun(planned, { base, fresh: values.fresh === true, json: values.json === true, warn }, done);
+  // A dry run keeps what validating, planning and rendering gave for the next one (plan-memo.ts; a
+  // memo is used by dry-run-command.ts, before this module is even loaded).
+  const memoKeyed = dry && memoEnabled() ? memoKey({ file, text, profile: profileOverride, jobs: jobs && jobs.length > 0 ? jobs : undefined }) : undefined;
+  const stats = dry ? new StatPass() : undefined;
+
+  const result = validateText(text, file, { profile: profileOverride as ProfileName | undefined });
   for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
   if (!result.workflow) return 1;
 
-  const jobs = values.job as string[] | undefined;
   let plan = planWorkflow(result.workflow, result.profile, { workflowDir: dirname(resolve(file)) });
   if (jobs && jobs.length > 0) {
     try {
@@ -94,20 +112,27 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
       throw e;
     }
   }
-  // Before the run directory exists and anything is pulled: inputs nobody writes must be there.
-  const missing = missingInputs(plan, result.source.value, dirname(resolve(file)));
+  // Before the run directory exists and anything is pulled: inputs nobody writes must be there. A
+  // dry run decides at once, with what this check's stat calls saw (one stat per input).
+  const missing = missingInputs(plan, result.source.value, dirname(resolve(file)), stats ? { exists: (p) => stats.exists(p), glob: globPaths } : undefined);
   if (missing.length > 0) {
     for (const f of missing) process.stderr.write(formatDiagnostic({ code: f.code, severity: 'error', message: f.message, file, range: result.source.locate(f.path, 'value'), path: f.path }) + '\n');
     throw new UserError('nothing was pulled or submitted', 1);
   }
+  const withoutGlobs = plan;
   plan = withInputGlobsExpanded(plan);
-  let rendered: { key: string; script: string; cacheKey: string }[];
+  let rendered: { key: string; script: string; cacheKey: string }[] = [];
+  let taskScripts: Map<string, string> | undefined;
   let groups: RenderedGroup[];
   try {
-    rendered = plan.jobs.map((j) => {
-      const script = renderJob(j, plan, scriptEngine(result.profile));
-      return { key: j.key, script, cacheKey: cacheKey(j, script) };
-    });
+    // A dry run renders each task once, as the cache's key sees it; that refuses what a run's render
+    // refuses (task-script.ts). A run renders the scripts it submits.
+    if (values['dry-run']) taskScripts = renderTaskScripts(plan, scriptEngine(result.profile));
+    else
+      rendered = plan.jobs.map((j) => {
+        const script = renderJob(j, plan, scriptEngine(result.profile));
+        return { key: j.key, script, cacheKey: cacheKey(j, script) };
+      });
     // A group whose jobs ask for different allocations is refused here, as `render` refuses it: before
     // the run directory exists or anything is pulled.
     groups = plan.groups.map((g) => ({ name: g.name, script: renderGroup(g, plan, scriptEngine(result.profile)) }));
@@ -115,13 +140,13 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
     if (err instanceof RenderError || err instanceof EngineError) throw new UserError(`${file}: ${err.message}`, 1);
     throw err;
   }
-  const base = process.cwd();
-  const warn = (text: string) => process.stderr.write(`warning: ${text}\n`);
-  if (values['dry-run']) {
-    const { dryRun, formatDryRun } = await import('./dry-run');
-    const r = await dryRun(plan, result.profile, base, values.fresh === true, warn);
-    process.stdout.write(values.json ? JSON.stringify({ imageIds: r.imageIds, tasks: r.tasks }) + '\n' : formatDryRun(r));
-    return 0;
+  if (dry && taskScripts) {
+    // Kept only without glob inputs (what they match is read from the disk, not from the file).
+    if (memoKeyed !== undefined && plan === withoutGlobs) {
+      const scriptDigests = Object.fromEntries([...taskScripts].map(([task, script]) => [task, sha256Hex(script)]));
+      writeMemo(base, memoKeyed, { diagnostics: result.diagnostics.map(formatDiagnostic), plan, scriptDigests });
+    }
+    return printDryRun(plan, { stats, taskScripts });
   }
   let resumeId = values.resume as string | undefined;
   if (resumeId === '') resumeId = listRuns(base).at(-1);

@@ -4,7 +4,7 @@
 // The renderer expands `${{ inputs.X }}`/`${{ outputs.X }}` with it, the rules say when a path is
 // nowhere to be seen. Pure text.
 
-import { isUnder, trimSlashes } from '../workflow/rules/paths';
+import { trimSlashes } from '../workflow/rules/paths';
 
 export interface ViewVolume {
   name?: string;
@@ -17,20 +17,44 @@ export type Sighting = { via: 'volume'; path: string; volume: ViewVolume } | { v
 
 /** How the job sees `host`, or undefined when it cannot (not under a volume's source, not on a site file system). */
 export function sightOf(host: string, volumes: readonly ViewVolume[], siteFileSystems: readonly string[]): Sighting | undefined {
-  let best: ViewVolume | undefined;
-  for (const v of volumes) if (isUnder(host, v.source) && (!best || trimSlashes(v.source).length > trimSlashes(best.source).length)) best = v;
-  if (best) {
-    const source = trimSlashes(best.source);
-    const rest = trimSlashes(host).slice(source === '/' ? 0 : source.length);
-    const target = trimSlashes(best.target);
-    return { via: 'volume', path: rest === '' ? target : target === '/' ? rest : target + (rest.startsWith('/') ? rest : '/' + rest), volume: best };
-  }
-  const root = siteFileSystems.find((r) => isUnder(host, r));
-  return root !== undefined ? { via: 'site', path: host, root } : undefined;
+  return sighter(volumes, siteFileSystems)(host);
+}
+
+/**
+ * sightOf for many paths of one job: the volumes' sources and targets and the site roots trimmed once
+ * (a job may declare thousands of files, bench P7), each path then compared as text.
+ */
+export function sighter(volumes: readonly ViewVolume[], siteFileSystems: readonly string[]): (host: string) => Sighting | undefined {
+  const mounts = volumes.map((volume) => ({ volume, source: trimSlashes(volume.source), target: trimSlashes(volume.target) }));
+  const roots = siteFileSystems.map((root) => ({ root, trimmed: trimSlashes(root) }));
+  return (host) => {
+    const q = trimSlashes(host);
+    let best: (typeof mounts)[number] | undefined;
+    for (const m of mounts) if (under(q, m.source) && (!best || m.source.length > best.source.length)) best = m;
+    if (best) {
+      const rest = q.slice(best.source === '/' ? 0 : best.source.length);
+      const target = best.target;
+      return { via: 'volume', path: rest === '' ? target : target === '/' ? rest : target + (rest.startsWith('/') ? rest : '/' + rest), volume: best.volume };
+    }
+    const site = roots.find((r) => under(q, r.trimmed));
+    return site !== undefined ? { via: 'site', path: host, root: site.root } : undefined;
+  };
+}
+
+/** isUnder for paths already trimmed. */
+function under(q: string, r: string): boolean {
+  if (r === '/') return q.startsWith('/');
+  return q.length === r.length ? q === r : q.length > r.length && q.charCodeAt(r.length) === 47 && q.startsWith(r);
 }
 
 /** The path the job's command is given: as seen in the image, or the host's when the command runs on the host (engine none). */
 export function pathForJob(host: string, volumes: readonly ViewVolume[], siteFileSystems: readonly string[], onHost: boolean): string {
-  if (onHost) return host;
-  return sightOf(host, volumes, siteFileSystems)?.path ?? host;
+  return jobPaths(volumes, siteFileSystems, onHost)(host);
+}
+
+/** pathForJob for many paths of one job. */
+export function jobPaths(volumes: readonly ViewVolume[], siteFileSystems: readonly string[], onHost: boolean): (host: string) => string {
+  if (onHost) return (host) => host;
+  const sight = sighter(volumes, siteFileSystems);
+  return (host) => sight(host)?.path ?? host;
 }

@@ -31,7 +31,7 @@
 import { engineForProfile } from '../engines';
 import { EngineError, type ContainerEngine, type Word } from '../engines/engine';
 import { PLACEHOLDER, placeholderValue, substitutePlaceholders } from '../plan/file-refs';
-import { pathForJob } from '../plan/job-view';
+import { jobPaths } from '../plan/job-view';
 import { PlanError } from '../plan/plan-error';
 import type { Plan, PlannedFiles, PlannedJob, PlannedStep, Scalar } from '../plan/types';
 import { commandForm } from './command-form';
@@ -56,9 +56,22 @@ export function renderJob(job: PlannedJob, plan: Plan, engine: ContainerEngine =
     const view: FileView = { siteFileSystems: plan.profile.siteFileSystems, onHost: options.filesOnHost === true };
     return [...directives(job, plan, engine), '', ...header(job, plan), ...body(job, engine, view)].join('\n') + '\n';
   } catch (err) {
-    if (err instanceof QuoteError || err instanceof PlanError || err instanceof EngineError || err instanceof RenderError) throw new RenderError(`job ${job.key}: ${err.message}`);
-    throw err;
+    throw asRenderError(job, err);
   }
+}
+
+/** The job's #SBATCH lines, refused as renderJob refuses them (`run --dry-run` renders the rest per task for the cache's key). */
+export function renderDirectives(job: PlannedJob, plan: Plan, engine: ContainerEngine): string[] {
+  try {
+    return directives(job, plan, engine);
+  } catch (err) {
+    throw asRenderError(job, err);
+  }
+}
+
+function asRenderError(job: PlannedJob, err: unknown): unknown {
+  if (err instanceof QuoteError || err instanceof PlanError || err instanceof EngineError || err instanceof RenderError) return new RenderError(`job ${job.key}: ${err.message}`);
+  return err;
 }
 
 // ---- #SBATCH lines --------------------------------------------------------------------------------
@@ -149,7 +162,7 @@ export function body(job: PlannedJob, engine: ContainerEngine, view: FileView = 
 /** The step's line: once, or in a `case` over the array index when it depends on the matrix. */
 function stepLines(job: PlannedJob, step: PlannedStep, engine: ContainerEngine, view: FileView): string[] {
   const array = job.array;
-  const seen = (host: string) => pathForJob(host, job.volumes, view.siteFileSystems, view.onHost);
+  const seen = jobPaths(job.volumes, view.siteFileSystems, view.onHost);
   if (!array) return [launchText(job, step, engine, undefined, job.files[0], seen)];
   const texts = array.values.map((values, i) => launchText(job, step, engine, values, job.files[i], seen));
   if (texts.every((t) => t === texts[0])) return [texts[0]];

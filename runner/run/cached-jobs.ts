@@ -3,7 +3,6 @@
 // of each task that completed (a `job-recorded` event with what it read and wrote). The decisions
 // themselves are the cache's (runner/cache); this file only applies them to the tracked jobs.
 
-import { arraySpec } from '../plan/array-indices';
 import type { CacheEntry } from '../cache/entry';
 import type { TaskDecision } from '../cache/cache-session';
 import { event, type RunEvent } from './events';
@@ -63,11 +62,6 @@ export function restoreCached(jobs: Map<string, TrackedJob>, e: Extract<RunEvent
       j.settled = 'COMPLETED';
     }
   }
-}
-
-/** `--array` for the tasks of a matrix not taken from the cache (`0-3,7,9-12`), with the file's `%N`. */
-export function arrayList(size: number, cached: ReadonlySet<number>, maxParallel?: number): string {
-  return arraySpec(Array.from({ length: size }, (_, i) => i).filter((i) => !cached.has(i)), maxParallel);
 }
 
 /**

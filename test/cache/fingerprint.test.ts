@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DigestMemory, MISSING, RACY_WINDOW_NS } from '../../runner/cache/fingerprint';
+import { StatPass } from '../../runner/cache/stat-pass';
 
 /** A clock well past every file's stamps, so digests are remembered (outside the racy window). */
 const later = () => BigInt(Date.now()) * 1_000_000n + 10n * RACY_WINDOW_NS;
@@ -28,6 +29,35 @@ describe('cache fingerprints: content digests remembered by stamps', () => {
     const again = new DigestMemory(store, undefined, later);
     assert.equal(again.digest(f), d);
     assert.equal(again.reads, 0, 'an unchanged input is not read again by the next run');
+  });
+
+  it('saves into a cache directory that does not exist yet (a dry run where nothing ran), made private', () => {
+    const f = join(dir, 'in.txt');
+    writeFileSync(f, 'x');
+    const store = join(dir, '.shifterflow', 'cache', 'digests.json');
+    const m = new DigestMemory(store, undefined, later);
+    const d = m.digest(f);
+    m.save();
+    assert.equal(statSync(join(dir, '.shifterflow', 'cache')).mode & 0o777, 0o700);
+    assert.equal(new DigestMemory(store, undefined, later).digest(f), d);
+  });
+
+  it('takes stat from the pass it is given (one stat per input for SF056 and the digest), looks again with a new one', () => {
+    const f = join(dir, 'in.txt');
+    const gone = join(dir, 'gone.txt');
+    writeFileSync(f, 'one');
+    const pass = new StatPass();
+    assert.equal(pass.exists(f), true);
+    assert.equal(pass.exists(gone), false);
+    assert.equal(pass.exists(join(f, 'below-a-file')), false, 'ENOTDIR is nothing there, as existsSync says');
+    // Changed after the check: a decision in the same pass sees the file as the check saw it.
+    writeFileSync(gone, 'now here');
+    const m = new DigestMemory(undefined, undefined, later);
+    m.refresh(pass);
+    assert.equal(m.digest(gone), MISSING);
+    assert.match(m.digest(f), /^sha256:/);
+    m.refresh();
+    assert.match(m.digest(gone), /^sha256:/, 'a new pass looks at the file system again');
   });
 
   it('a same-size edit with the mtime put back is read again (ctime moved) and gives another digest', () => {

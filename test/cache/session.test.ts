@@ -6,7 +6,6 @@ import { CacheSession, type CacheJob } from '../../runner/cache/cache-session';
 import { describeDecision } from '../../runner/cache/decide';
 import { DigestMemory, RACY_WINDOW_NS } from '../../runner/cache/fingerprint';
 import { CacheStore } from '../../runner/cache/store';
-import { arrayList } from '../../runner/run/cached-jobs';
 
 const later = () => BigInt(Date.now()) * 1_000_000n + 10n * RACY_WINDOW_NS;
 
@@ -126,11 +125,5 @@ describe('cache session: decisions and records on real files', () => {
     for (const f of readdirSync(taskDir)) writeFileSync(join(taskDir, f), readFileSync(join(taskDir, f), 'utf8').slice(0, 40));
     assert.equal(said(session().decideAll()).a, 'runs: no earlier run');
     assert.match(warnings.join('\n'), /ignoring .*entries\/a\/_\/.*: not JSON/);
-  });
-
-  it('arrayList: the tasks not cached, as ranges, with the limit', () => {
-    assert.equal(arrayList(10, new Set([0, 2, 3, 5, 6, 8, 9])), '1,4,7');
-    assert.equal(arrayList(10, new Set([4])), '0-3,5-9');
-    assert.equal(arrayList(6, new Set([0, 5]), 2), '1-4%2');
   });
 });

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { BUILTIN_PROFILES } from '../../runner/profiles/profile';
 import type { Workflow } from '../../runner/workflow/generated/schema-types';
 import { PlanError, planWorkflow } from '../../runner/plan';
+import { resolve } from 'node:path';
+import { hostPath, isNormal } from '../../runner/plan/files';
 
 const local = BUILTIN_PROFILES.local;
 
@@ -10,6 +12,26 @@ function wf(jobs: Workflow['jobs']): Workflow {
 }
 
 describe('plan: declared inputs and outputs', () => {
+  it('resolves a path exactly as path.resolve does (its fast join of normal paths included)', () => {
+    const segments = ['a', 'b.txt', '.', '..', '', '.hidden', '..x', 'x..', '...', 'ü', 'a b', '$x', 'f0.txt'];
+    const texts = new Set<string>(['', '/', '//', '.', '..', './', '../', 'a/', '/a/', 'a//b', '/a//b', '///a']);
+    for (const x of segments) for (const y of segments) for (const z of ['', ...segments]) {
+      const rel = [x, y, z].filter((p, i) => i < 2 || p !== '').join('/');
+      texts.add(rel);
+      texts.add('/' + rel);
+      texts.add(rel + '/');
+    }
+    const dirs = ['/', '/work/flow', '/work/flow/', '/work//flow', '/work/./flow', '/work/../flow', 'relative/dir', '/a b/c'];
+    for (const dir of dirs) for (const text of texts) assert.equal(hostPath(text, undefined, dir), resolve(dir, text), `${JSON.stringify(dir)} + ${JSON.stringify(text)}`);
+    assert.equal(hostPath('in/${{ matrix.p }}/../f', { p: 'x' }, '/w'), '/w/in/f');
+    assert.equal(isNormal('/', 0), true);
+    assert.equal(isNormal('/a/b', 0), true);
+    assert.equal(isNormal('a/b', 0), false);
+    assert.equal(isNormal('', -1), false);
+    assert.equal(isNormal('a/./b', -1), false);
+    assert.equal(isNormal('a/..b', -1), true);
+  });
+
   it('resolves paths against the workflow directory, per array task, with matrix values substituted', () => {
     const plan = planWorkflow(
       wf({

@@ -105,6 +105,13 @@ describe('CLI code cache (bin/compile-cache.js)', function () {
     const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'shifterflow.js'), 'run', 'hello.yaml'], { cwd: ws, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: xdg }, timeout: 60_000 });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(cacheFiles(join(xdg, 'shifterflow', 'v8')).filter((f) => f.includes('-run-')), []);
+    // `run --dry-run` (short: it decides and exits) has its own, used from its second start on.
+    const dry = () => spawnSync(process.execPath, [join(ROOT, 'bin', 'shifterflow.js'), 'run', 'hello.yaml', '--dry-run', '--profile', 'local'], { cwd: ws, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: xdg }, timeout: 60_000 });
+    const first = dry();
+    assert.equal(first.status, 0, first.stderr);
+    assert.deepEqual(cacheFiles(join(xdg, 'shifterflow', 'v8')).filter((f) => f.includes('-run-')).map((f) => f.replace(/[0-9a-f]{8}\.v8$/, '')), ['cli-run-dry-run-']);
+    const second = dry();
+    assert.deepEqual([second.status, second.stdout, second.stderr], [first.status, first.stdout, first.stderr]);
   });
 
   it('ignores a corrupt cache file (rejected by V8, then rewritten) and a truncated or garbage one', () => {

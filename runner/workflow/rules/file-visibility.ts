@@ -3,7 +3,7 @@
 // readOnly volume, not inside the image, which is read-only). A fix mounts a volume the workflow
 // already defines when its source holds the path.
 
-import { sightOf } from '../../plan/job-view';
+import { sighter } from '../../plan/job-view';
 import type { Finding, FindingFix } from '../finding';
 import { declaredPaths, resolvedIn } from './declared-files';
 import { isUnder } from './paths';
@@ -17,13 +17,15 @@ export const fileVisibility: JobRule = ({ value, profile, workflowDir }, entry) 
     const target = asString(v.volume.target);
     return source !== undefined && target !== undefined ? [{ name: v.name, source, target, readOnly: v.volume.readOnly === true }] : [];
   });
+  const sight = sighter(mounted, profile.siteFileSystems);
   for (const d of declaredPaths(entry)) {
-    if (/[\0\r\n]/.test(d.text) && d.kind === 'outputs') continue;
-    const host = resolvedIn(d.text.replace(/\$\{\{[^}]*\}\}/g, 'x'), undefined, workflowDir);
+    if (d.kind === 'outputs' && /[\0\r\n]/.test(d.text)) continue;
+    const host = resolvedIn(d.text.includes('${{') ? d.text.replace(/\$\{\{[^}]*\}\}/g, 'x') : d.text, undefined, workflowDir);
     if (host === undefined) continue;
+    const seen = sight(host);
+    if (seen && (d.kind === 'inputs' || seen.via !== 'volume' || !seen.volume.readOnly)) continue;
     const label = `${d.kind === 'inputs' ? 'Input' : 'Output'} ${d.name} (${printable(host)}) of job "${entry.name}"`;
-    const sight = sightOf(host, mounted, profile.siteFileSystems);
-    if (!sight) {
+    if (!seen) {
       const where = `not under a volume the job mounts${mounted.length ? ` (${mounted.map((m) => m.source).join(', ')})` : ''} nor on a site file system (profile ${profile.name}: ${profile.siteFileSystems.join(', ') || 'none'})`;
       const finding: Finding = d.kind === 'inputs'
         ? { code: 'SF051', message: `${label} is ${where}: the job could not see it inside its image. Mount a volume whose source holds it.`, path: d.path }
@@ -31,8 +33,8 @@ export const fileVisibility: JobRule = ({ value, profile, workflowDir }, entry) 
       const fix = mountFix(value, entry, host, mounted.map((m) => m.name));
       if (fix) finding.fix = fix;
       findings.push(finding);
-    } else if (d.kind === 'outputs' && sight.via === 'volume' && sight.volume.readOnly) {
-      findings.push({ code: 'SF052', message: `${label} is under volume ${sight.volume.name}, which is readOnly: the job could not write it. Write it elsewhere, or make the volume writable.`, path: d.path });
+    } else if (seen.via === 'volume') {
+      findings.push({ code: 'SF052', message: `${label} is under volume ${seen.volume.name}, which is readOnly: the job could not write it. Write it elsewhere, or make the volume writable.`, path: d.path });
     }
   }
   return findings;

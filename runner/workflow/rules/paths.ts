@@ -3,6 +3,7 @@
 
 /** The path without trailing slashes ("/" stays "/"). */
 export function trimSlashes(p: string): string {
+  if (p.charCodeAt(p.length - 1) !== 47) return p; // no trailing slash (the common case: no RegExp)
   const t = p.replace(/\/+$/, '');
   return t === '' && p.startsWith('/') ? '/' : t;
 }

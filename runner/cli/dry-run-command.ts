@@ -1,0 +1,49 @@
+// `shifterflow run --dry-run`, first from the memo of the plan (plan-memo.ts): when the file, the
+// options and the code are those of an earlier dry run, and every input no job writes is still there
+// (SF056), the decision is made with what that one validated, planned and rendered, and the run's
+// own modules (validator, planner, renderer, executors, image check) are never loaded. Anything else
+// (no memo, an input missing, an option this path does not read the same way) is run-command.ts's,
+// the whole way, with its messages.
+
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { StatPass } from '../cache/stat-pass';
+import { isProfileName } from '../profiles/profile';
+import { printDryRun } from './dry-run';
+import { inputsThere, memoEnabled, memoKey, readMemo } from './plan-memo';
+import { RUN_OPTIONS } from './run-options';
+
+export async function dryRunCommand(argv: string[]): Promise<number> {
+  return (await fromMemo(argv)) ?? (await import('./run-command')).runCommand(argv);
+}
+
+/** The dry run's exit status when the memo could answer, else undefined (nothing printed). */
+export async function fromMemo(argv: string[]): Promise<number | undefined> {
+  if (!memoEnabled() || argv.includes('--resume')) return undefined;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...RUN_OPTIONS }, allowPositionals: true, strict: true });
+  } catch {
+    return undefined; // run-command.ts says what is wrong
+  }
+  const { values, positionals } = parsed;
+  if (values.help || values['dry-run'] !== true || positionals.length !== 1) return undefined;
+  const profile = values.profile;
+  if (profile !== undefined && !isProfileName(profile)) return undefined;
+  const file = positionals[0];
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const jobs = values.job;
+  const base = process.cwd();
+  const memo = readMemo(base, memoKey({ file, text, profile, jobs: jobs && jobs.length > 0 ? jobs : undefined }));
+  if (!memo) return undefined;
+  const stats = new StatPass();
+  if (!inputsThere(memo.plan, stats)) return undefined;
+  for (const line of memo.diagnostics) process.stderr.write(line + '\n');
+  const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
+  return printDryRun(memo.plan, { base, fresh: values.fresh === true, json: values.json === true, warn }, { stats, scriptDigests: new Map(Object.entries(memo.scriptDigests)) });
+}
