@@ -67,15 +67,14 @@ export async function submit(o: SubmitContext, jobs: Map<string, TrackedJob>, j:
       const scope = narrow.get(d.key);
       if (scope === undefined) return [d.externalId!];
       if (scope === 'corresponding') return [];
-      return scope.filter((t) => d.tasks.get(t)?.state !== 'COMPLETED').map((t) => `${d.externalId}_${t}`);
+      return scope.filter((t) => !taskDone(d, t)).map((t) => `${d.externalId}_${t}`);
     }))],
     stdoutPath: logs.stdout,
     stderrPath: logs.stderr,
     workdir: o.workdir,
   };
   if (arrayIndices !== undefined) sub.array = arrayIndices;
-  const corresponding = deps.filter((d) => narrow.get(d.key) === 'corresponding').map((d) => d.externalId!);
-  if (corresponding.length > 0) sub.dependsOnCorresponding = corresponding;
+  Object.assign(sub, correspondingDependencies(deps.filter((d) => narrow.get(d.key) === 'corresponding'), part ?? []));
   // The group's script: the first job to run, the attempt (in the log names), where the logs go.
   if (group) sub.args = [String(from), String(attempt), o.dir.logs];
   // Run again from a later job, the group needs only the time of the jobs it still runs.
@@ -97,6 +96,30 @@ export async function submit(o: SubmitContext, jobs: Map<string, TrackedJob>, j:
     emit(event('job-submitted', { job: m.key, attempt, externalId, cacheKey: m.cacheKey, ...(arrayIndices !== undefined ? { arrayIndices } : {}) }));
   }
   return members.map((m) => m.key);
+}
+
+/** Whether task `t` of `d` is done without being in its current submission: from the cache, or completed (in any attempt). */
+function taskDone(d: TrackedJob, t: number): boolean {
+  return d.cachedTasks?.has(t) === true || d.tasks.get(t)?.state === 'COMPLETED';
+}
+
+/**
+ * aftercorr on each array of `upstream` that holds a task some of `tasks` waits for; the tasks whose
+ * own task there is done (cached or completed earlier) are listed apart with the arrays they still
+ * wait for: Slurm would make them wait for the whole array (executor.ts correspondingByTask).
+ */
+export function correspondingDependencies(upstream: readonly TrackedJob[], tasks: readonly number[]): Pick<Submission, 'dependsOnCorresponding' | 'correspondingByTask'> {
+  const kept = upstream.filter((d) => tasks.some((t) => !taskDone(d, t)));
+  if (kept.length === 0) return {};
+  const fewer = new Map<string, { tasks: number[]; waitFor: string[] }>();
+  for (const t of tasks) {
+    const waitFor = kept.filter((d) => !taskDone(d, t)).map((d) => d.externalId!);
+    if (waitFor.length === kept.length) continue;
+    const key = waitFor.join(':');
+    if (!fewer.has(key)) fewer.set(key, { tasks: [], waitFor });
+    fewer.get(key)!.tasks.push(t);
+  }
+  return { dependsOnCorresponding: kept.map((d) => d.externalId!), ...(fewer.size > 0 ? { correspondingByTask: [...fewer.values()] } : {}) };
 }
 
 /** The array tasks of the job that did not complete (failed, cancelled, or never run). */
