@@ -64,13 +64,15 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
   const past = readJournal(options.dir.journal);
   const o: RunOptions = { ...options, resuming: past.length > 0 };
   const journal = new Journal(o.dir.journal);
-  // State changes are made durable once per poll (applyAndEmit syncs); submissions at once.
+  // State changes are made durable once per poll (applyAndEmit syncs), the cache's per-task events
+  // (as many as the workflow has tasks) once for all its decisions or with the poll that recorded
+  // them; submissions at once.
   // The pinned image ids of this run (the READY lookup's), part of every cache key.
   const imageIds = new Map<string, string>();
   const emit: Emit = Object.assign(
     (e: RunEvent) => {
       if (e.type === 'image' && e.id) imageIds.set(e.ref, e.id);
-      journal.append(e, e.type === 'job-state');
+      journal.append(e, e.type === 'job-state' || e.type === 'job-cached' || e.type === 'job-recorded');
       o.onEvent(e);
     },
     { flush: () => journal.sync() },
@@ -94,7 +96,10 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
 
     await o.prepareImages(emit);
     // Decided once the images are READY (their ids are in the keys), before anything is submitted.
-    if (o.cache) applyCacheDecisions(order, o.cache.decideAll(imageIds), o.cache, emit);
+    if (o.cache) {
+      applyCacheDecisions(order, o.cache.decideAll(imageIds), o.cache, emit);
+      emit.flush?.();
+    }
 
     // Reattach to what is still alive, then submit everything else in topological order.
     const alive = order.filter((j) => j.externalId && !isFinal(jobState(j)));
