@@ -14,7 +14,8 @@ export { scriptEngine } from './script-engine';
 export function makeExecutor(kind: string, engine: string, emit: (e: RunEvent) => void): Executor {
   if (kind === 'local') return new LocalExecutor({ slots: availableParallelism(), engine: engine === 'auto' ? 'none' : engine });
   if (kind === 'slurm') {
-    return new SlurmExecutor({ onRetry: (message) => emit(event('message', { level: 'warning', text: message })) });
+    const warn = (message: string) => emit(event('message', { level: 'warning', text: message }));
+    return new SlurmExecutor({ onRetry: warn, onWarning: warn });
   }
   throw new UserError(`unknown executor "${kind}"`);
 }

@@ -181,11 +181,14 @@ export class LocalExecutor implements Executor {
       const allBroken = depStates.some((s) => isFinal(s) && s !== 'COMPLETED');
       const allReady = depStates.every((s) => s === 'COMPLETED');
       const corresponding = (job.submission.dependsOnCorresponding ?? []).map((d) => this.jobs.get(d)!);
+      // Tasks whose task in some of those arrays is done elsewhere (cached, an earlier attempt) wait for fewer.
+      const fewer = new Map((job.submission.correspondingByTask ?? []).flatMap(({ tasks, waitFor }) => tasks.map((t) => [t, new Set(waitFor)] as const)));
       let active = job.tasks.filter((t) => t.state === 'RUNNING').length;
       for (const t of job.tasks) {
         if (t.state !== 'PENDING') continue;
         // aftercorr: task i after task i of each listed array (a task it lacks is no wait).
-        const mine = corresponding.flatMap((d) => d.tasks.filter((u) => u.index === t.index).map((u) => u.state));
+        const waitFor = t.index !== undefined ? fewer.get(t.index) : undefined;
+        const mine = corresponding.filter((d) => !waitFor || waitFor.has(d.id)).flatMap((d) => d.tasks.filter((u) => u.index === t.index).map((u) => u.state));
         const broken = allBroken || mine.some((s) => isFinal(s) && s !== 'COMPLETED');
         const ready = allReady && mine.every((s) => s === 'COMPLETED');
         if (broken) {

@@ -1,13 +1,14 @@
 // plan -> submit.sh: a human-readable equivalent of what `shifterflow run` does to submit (it also
 // pulls the images and waits for READY, follows the jobs, retries and resumes). Every job in plan
 // order (a group once, as one job: see plan/groups.ts), each after the jobs it needs: `sbatch --parsable --kill-on-invalid-dep=yes
-// --dependency=afterok:ID:ID FILE`, capturing the ids. Run it from anywhere: it finds its scripts
+// --dependency=afterok:ID:ID_T,aftercorr:ID FILE` (single tasks and corresponding tasks of a matrix
+// where the job reads only those), capturing the ids. Run it from anywhere: it finds its scripts
 // beside itself, and the jobs run in the directory it is run from (as sbatch's would).
 
 import { engineForProfile } from '../engines';
 import { hasReadiness, type ContainerEngine } from '../engines/engine';
 import { submissionUnits, unitNeeds } from '../plan/groups';
-import type { Plan } from '../plan/types';
+import type { Plan, TaskNeed } from '../plan/types';
 import { quote, quoteArgv } from './shell-quote';
 
 /** The script file name of a job, as `render --out` writes it. */
@@ -44,8 +45,7 @@ export function renderSubmitScript(plan: Plan, engine: ContainerEngine = engineF
   for (const unit of submissionUnits(plan)) {
     const first = unit.kind === 'job' ? unit.job.key : unit.group.members[0];
     const ref = `jid[${quote(first)}]`;
-    const after = unitNeeds(unit).map((n) => `\${jid[${quote(n)}]}`).join(':');
-    const dependency = after ? ` --dependency="afterok:${after}"` : '';
+    const dependency = dependencyOption(unit.kind === 'job' ? unit.job.taskNeeds : [], unitNeeds(unit));
     // A group runs all its jobs from the first, logs in the directory it runs in (its script's arguments).
     const script = unit.kind === 'job' ? jobScriptName(unit.job.key) : groupScriptName(unit.group.name);
     lines.push(`${ref}=$(sbatch --parsable --kill-on-invalid-dep=yes${dependency} "$here"/${quote(script)})`);
@@ -56,4 +56,22 @@ export function renderSubmitScript(plan: Plan, engine: ContainerEngine = engineF
     if (unit.kind === 'group') for (const m of unit.group.members.slice(1)) lines.push(`jid[${quote(m)}]=\${${ref}}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * ` --dependency="afterok:...,aftercorr:..."` as the run gives it: a job reading some elements of a
+ * matrix waits for those tasks (`ID_T`), a matrix reading element i of another for its task i.
+ */
+function dependencyOption(taskNeeds: readonly TaskNeed[], needs: readonly string[]): string {
+  const afterok: string[] = [];
+  const aftercorr: string[] = [];
+  for (const n of needs) {
+    const id = `\${jid[${quote(n)}]}`;
+    const scope = taskNeeds.find((t) => t.job === n)?.scope;
+    if (scope === 'corresponding') aftercorr.push(id);
+    else if (scope) afterok.push(...scope.map((t) => `${id}_${t}`));
+    else afterok.push(id);
+  }
+  const kinds = [...(afterok.length ? [`afterok:${afterok.join(':')}`] : []), ...(aftercorr.length ? [`aftercorr:${aftercorr.join(':')}`] : [])];
+  return kinds.length ? ` --dependency="${kinds.join(',')}"` : '';
 }

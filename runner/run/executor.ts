@@ -27,6 +27,13 @@ export interface Submission {
   dependsOn: string[];
   /** Arrays whose task i this array's task i waits for (Slurm's `aftercorr`; plan TaskNeed `corresponding`). */
   dependsOnCorresponding?: string[];
+  /**
+   * Tasks of this array that wait for fewer of `dependsOnCorresponding` (`waitFor`, maybe none): their
+   * task in the others completed in an earlier attempt or came from the cache, so no submission holds
+   * it, and Slurm reads aftercorr on an array without task i as "after the whole array" (task i would
+   * wait for all of it and be cancelled when any of its tasks failed). `dependsOn` still applies to them.
+   */
+  correspondingByTask?: { tasks: number[]; waitFor: string[] }[];
   /** Where the job's stdout/stderr go; `%a` is the array index where there is one. */
   stdoutPath: string;
   stderrPath: string;

@@ -5,16 +5,14 @@
 // job that is finished (same cache key) or still alive.
 
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { arraySpec, parseArraySpec } from '../plan/array-indices';
-import { sumSlurmTimes } from '../plan/slurm-time';
 import type { Plan } from '../plan/types';
-import { jobScriptName } from '../render/submit-script';
 import { event, type RunEvent, type RunStatus } from './events';
-import { SubmissionInterrupted, type Executor, type Submission, type TaskStatus } from './executor';
+import { SubmissionInterrupted, type Executor, type TaskStatus } from './executor';
 import { applyCacheDecisions, recordChecked, restoreCached, type RunCache } from './cached-jobs';
 import { expandGroupRows } from './group-states';
-import { adoptCutGroupSubmissions, groupLogPaths, groupScriptPath, inSubmissionOrder } from './group-submissions';
+import { adoptCutGroupSubmissions, groupScriptPath, inSubmissionOrder } from './group-submissions';
+import { logPaths, scriptPath, submit, unfinishedTasks, type Emit } from './job-submission';
 import { applyStatuses, dependentsOf, jobState, type TrackedJob } from './job-tracker';
 import { isFinal } from './job-state';
 import { Journal, journalEvents, readJournal } from './journal';
@@ -66,13 +64,15 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
   const past = readJournal(options.dir.journal);
   const o: RunOptions = { ...options, resuming: past.length > 0 };
   const journal = new Journal(o.dir.journal);
-  // State changes are made durable once per poll (applyAndEmit syncs); submissions at once.
+  // State changes are made durable once per poll (applyAndEmit syncs), the cache's per-task events
+  // (as many as the workflow has tasks) once for all its decisions or with the poll that recorded
+  // them; submissions at once.
   // The pinned image ids of this run (the READY lookup's), part of every cache key.
   const imageIds = new Map<string, string>();
   const emit: Emit = Object.assign(
     (e: RunEvent) => {
       if (e.type === 'image' && e.id) imageIds.set(e.ref, e.id);
-      journal.append(e, e.type === 'job-state');
+      journal.append(e, e.type === 'job-state' || e.type === 'job-cached' || e.type === 'job-recorded');
       o.onEvent(e);
     },
     { flush: () => journal.sync() },
@@ -96,7 +96,10 @@ export async function runWorkflow(options: RunOptions): Promise<RunStatus> {
 
     await o.prepareImages(emit);
     // Decided once the images are READY (their ids are in the keys), before anything is submitted.
-    if (o.cache) applyCacheDecisions(order, o.cache.decideAll(imageIds), o.cache, emit);
+    if (o.cache) {
+      applyCacheDecisions(order, o.cache.decideAll(imageIds), o.cache, emit);
+      emit.flush?.();
+    }
 
     // Reattach to what is still alive, then submit everything else in topological order.
     const alive = order.filter((j) => j.externalId && !isFinal(jobState(j)));
@@ -210,14 +213,6 @@ async function finish(o: RunOptions, jobs: Map<string, TrackedJob>, emit: Emit, 
  */
 export const LAUNCH_RETRIES = 2;
 
-/** The array tasks of the job that did not complete (failed, cancelled, or never run). */
-function unfinishedTasks(j: TrackedJob): number[] {
-  const out: number[] = [];
-  // Tasks taken from the cache are done too: a partly cached matrix submits only the others.
-  for (let i = 0; i < (j.arraySize ?? 0); i++) if (j.tasks.get(i)?.state !== 'COMPLETED' && !j.cachedTasks?.has(i)) out.push(i);
-  return out;
-}
-
 /** The failed array tasks whose own stderr says their step never started (each task read on its own). */
 async function launchFailedTasks(o: RunOptions, j: TrackedJob): Promise<number[]> {
   const out: number[] = [];
@@ -233,12 +228,6 @@ function failedStderrPaths(o: RunOptions, j: TrackedJob): string[] {
   const planned = o.plan.jobs.find((p) => p.key === j.key)!;
   const failed = [...j.tasks.values()].filter((t) => t.state === 'FAILED').slice(0, 20);
   return failed.map((t) => logPaths(o.dir, planned.array !== undefined, j.key, j.attempt, t.arrayIndex).stderr);
-}
-
-/** Where a job attempt's output goes; `%a` (Slurm's array index) unless `arrayIndex` is given. */
-function logPaths(dir: RunDir, array: boolean, key: string, attempt: number, arrayIndex?: number): { stdout: string; stderr: string } {
-  const stem = array ? `${key}.${attempt}.${arrayIndex ?? '%a'}` : `${key}.${attempt}`;
-  return { stdout: join(dir.logs, `${stem}.out`), stderr: join(dir.logs, `${stem}.err`) };
 }
 
 function retryPolicy(o: RunOptions, key: string) {
@@ -301,82 +290,6 @@ async function submitAll(o: RunOptions, jobs: Map<string, TrackedJob>, list: Tra
   if (failed) throw failed.reason;
 }
 
-/**
- * Submits a job, or its group from this job on; returns the keys of the jobs submitted. An array whose
- * tasks completed in an earlier attempt (a retry, a resume) runs only the others, or `only` these:
- * the completed tasks keep their results and the attempt that made them.
- */
-async function submit(o: RunOptions, jobs: Map<string, TrackedJob>, j: TrackedJob, emit: Emit, interrupt?: AbortSignal, only?: number[]): Promise<string[]> {
-  const group = j.group === undefined ? undefined : o.plan.groups.find((g) => g.name === j.group);
-  const from = group ? group.members.indexOf(j.key) : 0;
-  const members = group ? group.members.slice(from).map((k) => jobs.get(k)!) : [j];
-  const planned = members.map((m) => o.plan.jobs.find((p) => p.key === m.key)!);
-  // One attempt number for everything in one submission: a group's log and marker names share it.
-  const attempt = Math.max(...members.map((m) => m.attempt)) + 1;
-  const array = planned[0].array;
-  const part = array && !group ? (only ?? unfinishedTasks(j)) : undefined;
-  const arrayIndices = part && part.length > 0 && part.length < array!.size ? arraySpec(part, array!.maxParallel) : undefined;
-  for (const m of members) {
-    m.attempt = attempt;
-    if (arrayIndices !== undefined) for (const i of part!) m.tasks.delete(i);
-    else m.tasks = new Map();
-    m.settled = undefined;
-    m.outputsChecked = undefined;
-    m.outputsMissing = undefined;
-  }
-  const comment = `shifterflow:${o.dir.id}:${j.key}:${attempt}`;
-  const logs = group ? groupLogPaths(o.dir, group.name, attempt) : logPaths(o.dir, planned[0].array !== undefined, j.key, attempt);
-  const inside = new Set(members.map((m) => m.key));
-  const needs = [...new Set(members.flatMap((m) => m.needs))].filter((n) => !inside.has(n)).map((n) => jobs.get(n)!);
-  const deps = needs.filter((d) => !(d.settled === 'COMPLETED' || (d.tasks.size > 0 && jobState(d) === 'COMPLETED')));
-  // A job outside a group that reads only some elements of a matrix waits only for those (plan/files.ts).
-  const narrowed = group ? [] : planned[0].taskNeeds.filter((t) => deps.some((d) => d.key === t.job));
-  const narrow = new Map(narrowed.map((t) => [t.job, t.scope]));
-  const sub: Submission = {
-    job: j.key,
-    attempt,
-    name: group ? group.slurmName : planned[0].slurmName,
-    comment,
-    scriptPath: group ? groupScriptPath(o.dir, group.name) : scriptPath(o.dir, j.key),
-    dependsOn: [...new Set(deps.flatMap((d) => {
-      const scope = narrow.get(d.key);
-      if (scope === undefined) return [d.externalId!];
-      if (scope === 'corresponding') return [];
-      return scope.filter((t) => d.tasks.get(t)?.state !== 'COMPLETED').map((t) => `${d.externalId}_${t}`);
-    }))],
-    stdoutPath: logs.stdout,
-    stderrPath: logs.stderr,
-    workdir: o.workdir,
-  };
-  if (arrayIndices !== undefined) sub.array = arrayIndices;
-  const corresponding = deps.filter((d) => narrow.get(d.key) === 'corresponding').map((d) => d.externalId!);
-  if (corresponding.length > 0) sub.dependsOnCorresponding = corresponding;
-  // The group's script: the first job to run, the attempt (in the log names), where the logs go.
-  if (group) sub.args = [String(from), String(attempt), o.dir.logs];
-  // Run again from a later job, the group needs only the time of the jobs it still runs.
-  if (group && from > 0) {
-    const time = sumSlurmTimes(planned.map((p) => p.slurm.time));
-    if (time !== undefined) sub.time = time;
-  }
-  // Retried by this run after a node failure or preemption: Slurm must not requeue the old job as well.
-  if (planned.some((p) => (p.retry?.on as string[] | undefined)?.some((s) => s === 'NODE_FAIL' || s === 'PREEMPTED'))) sub.noRequeue = true;
-  // A group is never requeued by Slurm: a requeued group would run again under the same attempt, beside
-  // the markers of its first try. The job in flight ends NODE_FAIL or PREEMPTED and its retry policy decides.
-  if (group) sub.noRequeue = true;
-  // On resume, look before submitting: a submission made just before a crash is found by its comment.
-  // In a fresh run no job can carry this run's comment yet (the executor guards its own retries).
-  const earlier = o.resuming ? await o.executor.findByComment(comment) : undefined;
-  const externalId = earlier ?? (await o.executor.submit(sub, interrupt));
-  for (const m of members) {
-    m.externalId = externalId;
-    emit(event('job-submitted', { job: m.key, attempt, externalId, cacheKey: m.cacheKey, ...(arrayIndices !== undefined ? { arrayIndices } : {}) }));
-  }
-  return members.map((m) => m.key);
-}
-
-/** Emits an event; job states are made durable together by `flush` (one fsync per poll, not per task). */
-type Emit = ((e: RunEvent) => void) & { flush?: () => void };
-
 function applyAndEmit(o: RunOptions, jobs: Map<string, TrackedJob>, rows: TaskStatus[], emit: Emit): number {
   const changed = applyStatuses(jobs, heldFailed(jobs, expandGroupRows(rows, jobs.values(), o.dir.logs)));
   for (const { job, status } of changed) {
@@ -426,10 +339,6 @@ function restore(jobs: Map<string, TrackedJob>, past: RunEvent[]): TrackedJob[] 
   }
   for (const j of jobs.values()) if (j.tasks.size > 0 && jobState(j) === 'COMPLETED') j.settled = 'COMPLETED';
   return adoptCutGroupSubmissions(jobs.values(), journaled);
-}
-
-export function scriptPath(dir: RunDir, key: string): string {
-  return join(dir.scripts, jobScriptName(key));
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,6 +1,7 @@
 // sbatch: the command line for one submission and the reading of its `--parsable` answer.
 
 import * as path from 'node:path';
+import { arraySpec } from '../plan/array-indices';
 import type { Submission } from '../run/executor';
 import { assertJobIds } from './job-id';
 
@@ -37,11 +38,8 @@ export function sbatchArgv(sub: Submission, opts: SbatchArgvOptions = {}): strin
   const argv = [opts.sbatch ?? 'sbatch', '--parsable', '--kill-on-invalid-dep=yes'];
   if (sub.noRequeue) argv.push('--no-requeue');
   if (opts.cluster) argv.push(`--clusters=${opts.cluster}`);
-  const deps = [...new Set(sub.dependsOn)];
-  const corresponding = [...new Set(sub.dependsOnCorresponding ?? [])];
-  // Several kinds, comma-separated: all must hold.
-  const kinds = [...(deps.length ? [`afterok:${deps.join(':')}`] : []), ...(corresponding.length ? [`aftercorr:${corresponding.join(':')}`] : [])];
-  if (kinds.length) argv.push(`--dependency=${kinds.join(',')}`);
+  const dependency = dependencyValue(sub.dependsOn, sub.dependsOnCorresponding ?? []);
+  if (dependency) argv.push(`--dependency=${dependency}`);
   argv.push(
     `--job-name=${sub.name}`,
     `--comment=${sub.comment}`,
@@ -59,6 +57,27 @@ export function sbatchArgv(sub: Submission, opts: SbatchArgvOptions = {}): strin
     ...(sub.args ?? []),
   );
   return argv;
+}
+
+/** `afterok:1:2_3,aftercorr:4` (several kinds comma-separated: all must hold), or '' for none. */
+export function dependencyValue(afterok: readonly string[], corresponding: readonly string[]): string {
+  const deps = [...new Set(afterok)];
+  const corr = [...new Set(corresponding)];
+  return [...(deps.length ? [`afterok:${deps.join(':')}`] : []), ...(corr.length ? [`aftercorr:${corr.join(':')}`] : [])].join(',');
+}
+
+/**
+ * After sbatch, one `scontrol update JobId=ID_[TASKS] Dependency=...` per entry of the submission's
+ * correspondingByTask: those tasks keep its afterok and only the aftercorr they still need (the
+ * update splits them off the pending array; sacct and squeue still show them as ID_T).
+ */
+export function taskDependencyArgvs(sub: Submission, jobId: string, opts: { scontrol?: string; cluster?: string } = {}): string[][] {
+  assertJobIds([jobId, ...sub.dependsOn, ...(sub.dependsOnCorresponding ?? [])]);
+  return (sub.correspondingByTask ?? []).map(({ tasks, waitFor }) => {
+    assertJobIds(waitFor);
+    const spec = arraySpec(tasks);
+    return [opts.scontrol ?? 'scontrol', ...(opts.cluster ? [`--clusters=${opts.cluster}`] : []), 'update', `JobId=${jobId}_${/^\d+$/.test(spec) ? spec : `[${spec}]`}`, `Dependency=${dependencyValue(sub.dependsOn, waitFor)}`];
+  });
 }
 
 export interface SbatchAnswer {

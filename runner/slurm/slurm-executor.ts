@@ -10,7 +10,7 @@ import { assertJobIds, parseJobId } from './job-id';
 import { Backoff, DEFAULT_RETRY, realClock, type Clock, type RetryPolicy } from './retry';
 import { readTail, srunLaunchFailure } from './launch-failure';
 import { parseSacct, sacctArgv, type SacctMemo } from './sacct';
-import { parseSbatchOutput, sbatchArgv } from './sbatch';
+import { parseSbatchOutput, sbatchArgv, taskDependencyArgvs } from './sbatch';
 import { isInvalidJobIdMessage, parseSqueueComments, parseSqueueStatus, squeueCommentArgv, squeueStatusArgv } from './squeue';
 
 export type SlurmCommand = 'sbatch' | 'squeue' | 'sacct' | 'scancel' | 'scontrol';
@@ -39,6 +39,8 @@ export interface SlurmExecutorOptions {
   retry?: Partial<RetryPolicy>;
   /** Told before each wait, e.g. "Slurm controller unreachable (...); retrying sbatch for wf.a in 2 s". */
   onRetry?: (message: string, info: RetryInfo) => void;
+  /** Told when something Slurm refused leaves a job running, only less well (a task dependency not narrowed). */
+  onWarning?: (message: string) => void;
   clock?: Clock;
   /** Each command is stopped after this long and counted as a transient failure (default 120 s). */
   commandTimeoutMs?: number;
@@ -89,6 +91,7 @@ export class SlurmExecutor implements Executor {
         const answer = parseSbatchOutput(r.stdout);
         if (answer) {
           this.submittedAt.set(answer.jobId, this.clock.now());
+          await this.narrowTaskDependencies(sub, answer.jobId);
           return answer.jobId;
         }
         throw new SlurmCommandError(`sbatch accepted job ${sub.name} but printed no job id`, argv, `${r.stdout}${r.stderr}`.trim());
@@ -112,11 +115,39 @@ export class SlurmExecutor implements Executor {
         if (interrupt?.aborted) throw new SubmissionInterrupted(sub.job, sub.comment);
         const found = await this.squeueComment(sub.comment);
         if (found.ok) {
-          if (found.value !== undefined) return found.value;
+          if (found.value !== undefined) {
+            await this.narrowTaskDependencies(sub, found.value);
+            return found.value;
+          }
           break; // not there: the first submission did not get through
         }
         message = found.message;
       }
+    }
+  }
+
+  /**
+   * The tasks of a new array that must not wait for all of an aftercorr array (Submission
+   * correspondingByTask) get their own dependency. Not under --hold: a runner killed between sbatch
+   * and the release would leave the array held for good. Without it, a failed update (told through
+   * onWarning) or a task of the aftercorr array failing in the moment before the update leaves those
+   * tasks as sbatch alone has them: after the whole array.
+   */
+  private async narrowTaskDependencies(sub: Submission, jobId: string): Promise<void> {
+    for (const argv of taskDependencyArgvs(sub, jobId, { scontrol: this.cmd('scontrol'), cluster: this.opts.cluster })) {
+      let refused: string | undefined;
+      try {
+        refused = await this.retrying('scontrol', `setting the dependencies of tasks of ${sub.name}`, async () => {
+          const r = await this.exec('scontrol', argv);
+          if (r.code === 0) return { ok: true, value: undefined };
+          if (isTransient(r)) return { ok: false, message: failureText(argv, r) };
+          return { ok: true, value: failureText(argv, r) };
+        });
+      } catch (e) {
+        refused = (e as Error).message;
+      }
+      const tasks = argv.find((a) => a.startsWith('JobId='))!.slice('JobId='.length);
+      if (refused !== undefined) this.opts.onWarning?.(`${tasks} (${sub.name}) still wait for all of ${sub.dependsOnCorresponding?.join(', ')}: scontrol update did not take (${refused.split('\n')[0]})`);
     }
   }
 

@@ -2,7 +2,7 @@
 // machine; the scripts name files by their host paths).
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, journal, runIds, workspace } from './cli-helpers';
 
@@ -126,6 +126,37 @@ describe('run with declared inputs and outputs on the local executor', function 
     });
     const r = cli(ws, ['run', 'wf.yaml']);
     assert.equal(r.code, 0, r.stderr);
+  });
+
+  it('aftercorr with the cache: a re-run element whose upstream element was cached waits for nothing there, and completes when another upstream element fails', () => {
+    // up[1] re-runs and, when its input says so, waits for down[2] (whose own input changed while up[2] is cached) to have run.
+    const WAIT_DOWN2 = 'for i in $(seq 100); do test -e ran2 && break; sleep 0.1; done; test -e ran2';
+    const ws = workspace({
+      'wf.yaml':
+        HEAD +
+        `  up:\n    image: box\n    matrix: { n: [0, 1, 2] }\n    inputs: { raw: 'raw\${{ matrix.n }}' }\n    outputs: { o: 'up\${{ matrix.n }}' }\n    command: sh -c 'if grep -q fail "$1"; then exit 3; fi; if grep -q changed "$1"; then ${WAIT_DOWN2} || exit 4; fi; cp "$1" "$2"' sh \${{ inputs.raw }} \${{ outputs.o }}\n` +
+        `  down:\n    image: box\n    matrix: { n: [0, 1, 2] }\n    inputs: { from_up: 'up\${{ matrix.n }}', own: 'own\${{ matrix.n }}' }\n    outputs: { o: 'down\${{ matrix.n }}' }\n    command: sh -c 'cat "$1" "$2" > "$3"; touch "ran$SLURM_ARRAY_TASK_ID"' sh \${{ inputs.from_up }} \${{ inputs.own }} \${{ outputs.o }}\n`,
+    });
+    for (const i of [0, 1, 2]) {
+      writeFileSync(join(ws, `raw${i}`), `raw ${i}\n`);
+      writeFileSync(join(ws, `own${i}`), `own ${i}\n`);
+    }
+    assert.equal(cli(ws, ['run', 'wf.yaml']).code, 0);
+    rmSync(join(ws, 'ran2'));
+    writeFileSync(join(ws, 'raw1'), 'raw 1 changed\n');
+    writeFileSync(join(ws, 'own2'), 'own 2 changed\n');
+    const second = cli(ws, ['run', 'wf.yaml']);
+    assert.equal(second.code, 0, second.stderr);
+    const subs = journal(ws, runIds(ws)[1]).flatMap((e) => (e.type === 'job-submitted' ? [`${e.job} ${e.arrayIndices}`] : []));
+    assert.deepEqual(subs, ['up 1', 'down 1-2']);
+    assert.equal(readFileSync(join(ws, 'down2'), 'utf8'), 'raw 2\nown 2 changed\n');
+    assert.equal(readFileSync(join(ws, 'down1'), 'utf8'), 'raw 1 changed\nown 1\n');
+    writeFileSync(join(ws, 'raw1'), 'fail\n');
+    writeFileSync(join(ws, 'own2'), 'own 2 again\n');
+    assert.equal(cli(ws, ['run', 'wf.yaml']).code, 1);
+    const states = journal(ws, runIds(ws)[2]).flatMap((e) => (e.type === 'job-state' && e.job === 'down' ? [`${e.arrayIndex}:${e.state}`] : []));
+    assert.ok(states.includes('2:COMPLETED') && states.includes('1:CANCELLED'), states.join(' '));
+    assert.equal(readFileSync(join(ws, 'down2'), 'utf8'), 'raw 2\nown 2 again\n');
   });
 
   it('with engine none (no volume is mounted) a command gets the host paths, not the volume targets', () => {

@@ -134,6 +134,30 @@ describe('SlurmExecutor.submit', () => {
     await assert.rejects(ex.submit(sub), (e: unknown) => e instanceof SlurmCommandError && /sbatch: command not found/.test(e.message));
   });
 
+  it('gives the tasks listed in correspondingByTask their own dependency after sbatch, retrying an unreachable controller', async () => {
+    const corr: Submission = { ...sub, dependsOn: [], dependsOnCorresponding: ['70'], array: '1-2', correspondingByTask: [{ tasks: [2], waitFor: [] }] };
+    const { ex, runner, retries } = setup([
+      { program: 'sbatch', includes: ['--dependency=aftercorr:70', '--array=1-2'], result: { stdout: '71\n' } },
+      { program: 'scontrol', result: fail(rec.SCONTROL_NO_CONTROLLER) },
+      { program: 'scontrol', includes: ['update', 'JobId=71_2', 'Dependency='], result: { stdout: '' } },
+    ]);
+    assert.equal(await ex.submit(corr), '71');
+    assert.equal(retries.length, 1);
+    runner.assertDone();
+  });
+
+  it('when scontrol refuses the update, the job is still submitted and the run is told those tasks wait for the whole array', async () => {
+    const warnings: string[] = [];
+    const corr: Submission = { ...sub, dependsOn: [], dependsOnCorresponding: ['70'], correspondingByTask: [{ tasks: [3, 5], waitFor: [] }] };
+    const { ex, runner } = setup([
+      { program: 'sbatch', result: { stdout: '72\n' } },
+      { program: 'scontrol', result: fail(rec.SCONTROL_UPDATE_GONE) },
+    ], { onWarning: (m) => warnings.push(m) });
+    assert.equal(await ex.submit(corr), '72');
+    assert.deepEqual(warnings, ['72_[3,5] (tomo.prepare) still wait for all of 70: scontrol update did not take (3595_3,5: Invalid job id specified)']);
+    runner.assertDone();
+  });
+
   it('refuses a success without a job id rather than guessing', async () => {
     const { ex } = setup([{ program: 'sbatch', result: { stdout: 'Submitted batch job\n' } }]);
     await assert.rejects(ex.submit(sub), SlurmCommandError);

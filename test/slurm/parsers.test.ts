@@ -5,7 +5,7 @@ import { isTransientSlurmError } from '../../runner/slurm/errors';
 import { assertJobIds, expandArrayRange, parseJobId } from '../../runner/slurm/job-id';
 import { Backoff } from '../../runner/slurm/retry';
 import { parseExitCode, parseSacct, sacctArgv, type SacctMemo } from '../../runner/slurm/sacct';
-import { parseSbatchOutput, sbatchArgv } from '../../runner/slurm/sbatch';
+import { parseSbatchOutput, sbatchArgv, taskDependencyArgvs } from '../../runner/slurm/sbatch';
 import { parseDuration, parseSqueueComments, parseSqueueStatus, squeueCommentArgv, squeueStatusArgv } from '../../runner/slurm/squeue';
 import * as rec from './recorded';
 import { FakeClock } from './scripted-runner';
@@ -91,6 +91,21 @@ describe('slurm: sbatch', () => {
     assert.ok(sbatchArgv({ ...sub, dependsOn: ['5_2', '6'], dependsOnCorresponding: ['7'] }).includes('--dependency=afterok:5_2:6,aftercorr:7'));
     assert.ok(sbatchArgv({ ...sub, dependsOn: [], dependsOnCorresponding: ['7', '8'] }).includes('--dependency=aftercorr:7:8'));
     assert.throws(() => sbatchArgv({ ...sub, dependsOn: [], dependsOnCorresponding: ['7,afterany:1'] }), /not Slurm job ids/);
+  });
+
+  it('gives tasks that wait for fewer aftercorr arrays their own dependency, afterok kept (scontrol update per group of tasks)', () => {
+    const corr = { ...sub, dependsOn: ['5_2'], dependsOnCorresponding: ['7', '8'], correspondingByTask: [{ tasks: [4, 1, 3], waitFor: ['8'] }, { tasks: [6], waitFor: [] }] };
+    assert.ok(sbatchArgv(corr).includes('--dependency=afterok:5_2,aftercorr:7:8'), 'sbatch itself gives every task all of them');
+    assert.deepEqual(taskDependencyArgvs(corr, '900'), [
+      ['scontrol', 'update', 'JobId=900_[1,3-4]', 'Dependency=afterok:5_2,aftercorr:8'],
+      ['scontrol', 'update', 'JobId=900_6', 'Dependency=afterok:5_2'],
+    ]);
+    // Nothing left to wait for: an empty dependency (scontrol clears it).
+    assert.deepEqual(taskDependencyArgvs({ ...corr, dependsOn: [], correspondingByTask: [{ tasks: [0, 1, 2], waitFor: [] }] }, '900', { scontrol: '/opt/slurm/bin/scontrol', cluster: 'perlmutter' }), [
+      ['/opt/slurm/bin/scontrol', '--clusters=perlmutter', 'update', 'JobId=900_[0-2]', 'Dependency='],
+    ]);
+    assert.deepEqual(taskDependencyArgvs(sub, '900'), []);
+    assert.throws(() => taskDependencyArgvs({ ...corr, correspondingByTask: [{ tasks: [1], waitFor: ['8 Priority=0'] }] }, '900'), /not Slurm job ids/);
   });
 
   it('keeps spaces and shell characters as plain argv text, makes the script path absolute', () => {

@@ -77,3 +77,7 @@ export const SACCT_NO_DBD =
   'sacct: error: slurm_persist_conn_open_without_init: failed to open persistent connection to host:127.0.0.1:6819: Connection refused\n' +
   'sacct: error: Sending PersistInit msg: Connection refused\nsacct: error: Problem talking to the database: Connection refused\n';
 export const SQUEUE_INVALID_ID = 'slurm_load_jobs error: Invalid job id specified\n';
+
+/** scontrol update of tasks that are no longer pending (Slurm 22.05; the JobId was 3595_[3,5]). */
+export const SCONTROL_UPDATE_GONE = '3595_3,5: Invalid job id specified\n';
+export const SCONTROL_NO_CONTROLLER = 'slurm_update error: Unable to contact slurm controller (connect failure)\n';
