@@ -64,3 +64,22 @@ export function write(env, path, text, mode = 0o644) {
   writeFileSync(path, text, { mode });
   chownSync(path, Number(env.SF_TEST_UID), Number(env.SF_TEST_UID));
 }
+
+/**
+ * Waits (up to BENCH_WAIT_READY s, default 900) for three idle nodes, a controller that answers and an
+ * empty queue: the cluster is shared, and a timing taken beside someone else's jobs measures theirs.
+ */
+export function waitForIdleCluster(env, stamp) {
+  const end = Date.now() + Number(process.env.BENCH_WAIT_READY ?? 900) * 1000;
+  for (let waited = false; ; waited = true) {
+    const r = spawnSync('bash', ['-c', `sinfo -h -o '%T %D'; scontrol ping; squeue -h | wc -l`], { encoding: 'utf8', env: { ...process.env, SLURM_CONF: env.SLURM_CONF } });
+    const lines = r.stdout.trim().split('\n');
+    if (lines[0] === 'idle 3' && /is UP/.test(r.stdout) && lines.at(-1) === '0') {
+      if (waited) stamp('cluster ready again');
+      return;
+    }
+    if (!waited) stamp(`waiting for an idle cluster: ${r.stdout.replace(/\n/g, ' | ')}`);
+    if (Date.now() > end) throw new Error(`the cluster did not become ready (want 3 idle nodes, slurmctld UP, empty queue):\n${r.stdout}${r.stderr}`);
+    spawnSync('sleep', ['5']);
+  }
+}
