@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { snakefile, snakeWorkflowYaml } from './dag.mjs';
-import { asUser, clusterEnv, countCalls, resetCalls, slurmShims, workspace, write } from './cluster.mjs';
+import { asUser, clusterEnv, countCalls, resetCalls, slurmShims, waitForIdleCluster, workspace, write } from './cluster.mjs';
 import { report, root } from './lib.mjs';
 
 const SHAPE = process.env.BENCH_SHAPE ?? 'fanout-chain';
@@ -70,21 +70,7 @@ function floorScript(name) {
   return { script: s.join('\n') + '\n', files };
 }
 
-/** Waits (up to BENCH_WAIT_READY s, default 900) for three idle nodes and a controller that answers. */
-function clusterReady() {
-  const end = Date.now() + Number(process.env.BENCH_WAIT_READY ?? 900) * 1000;
-  for (let waited = false; ; waited = true) {
-    const r = spawnSync('bash', ['-c', `sinfo -h -o '%T %D'; scontrol ping; squeue -h | wc -l`], { encoding: 'utf8', env: { ...process.env, SLURM_CONF: env.SLURM_CONF } });
-    const lines = r.stdout.trim().split('\n');
-    if (lines[0] === 'idle 3' && /is UP/.test(r.stdout) && lines.at(-1) === '0') {
-      if (waited) stamp('cluster ready again');
-      return;
-    }
-    if (!waited) stamp(`waiting for an idle cluster: ${r.stdout.replace(/\n/g, ' | ')}`);
-    if (Date.now() > end) throw new Error(`the cluster did not become ready (want 3 idle nodes, slurmctld UP, empty queue):\n${r.stdout}${r.stderr}`);
-    spawnSync('sleep', ['5']);
-  }
-}
+const clusterReady = () => waitForIdleCluster(env, stamp);
 
 const stamp = (what) => console.log(`  [${new Date().toISOString()}] ${what}`);
 const rows = [];

@@ -10,7 +10,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { clusterEnv, countCalls, resetCalls, slurmShims, workspace, write } from './cluster.mjs';
+import { clusterEnv, countCalls, resetCalls, slurmShims, waitForIdleCluster, workspace, write } from './cluster.mjs';
 import { root } from './lib.mjs';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 10000);
@@ -32,18 +32,7 @@ const wf = `p6-${process.pid}.yaml`;
 write(env, join(dir, wf), lines.join('\n') + '\n');
 
 const stamp = (what) => console.log(`  [${new Date().toISOString()}] ${what}`);
-// Wait (up to BENCH_WAIT_READY s, default 900) for 3 idle nodes, slurmctld UP and an empty queue.
-for (let end = Date.now() + Number(process.env.BENCH_WAIT_READY ?? 900) * 1000, first = true; ; first = false) {
-  const r = spawnSync('bash', ['-c', `sinfo -h -o '%T %D'; scontrol ping; squeue -h | wc -l`], { encoding: 'utf8', env: { ...process.env, SLURM_CONF: env.SLURM_CONF } });
-  const lines = r.stdout.trim().split('\n');
-  if (lines[0] === 'idle 3' && /is UP/.test(r.stdout) && lines.at(-1) === '0') {
-    stamp(`cluster ready: ${r.stdout.replace(/\n/g, ' | ')}`);
-    break;
-  }
-  if (first) stamp(`waiting for an idle cluster: ${r.stdout.replace(/\n/g, ' | ')}`);
-  if (Date.now() > end) throw new Error('the cluster did not become ready: want 3 idle nodes, slurmctld UP and an empty queue');
-  spawnSync('sleep', ['5']);
-}
+waitForIdleCluster(env, stamp);
 
 resetCalls(dir);
 const argv = ['/usr/bin/time', '-v', process.execPath, join(root, 'bin/shifterflow.js'), 'run', wf, ...(POLL ? ['--poll-ms', POLL] : [])];
