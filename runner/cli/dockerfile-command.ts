@@ -5,8 +5,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkDockerfile, isDockerfileName } from '../dockerfile';
-import { formatDiagnostic, hasErrors, type Diagnostic } from '../workflow/diagnostic';
+import { hasErrors, type Diagnostic } from '../workflow/diagnostic';
 import { parse } from './args';
+import { writeDiagnosticReport } from './diagnostic-report';
 import { UserError } from './user-error';
 
 export const DOCKERFILE_USAGE = `Usage: shifterflow dockerfile check PATH... [--json] [--strict]
@@ -36,15 +37,7 @@ export function dockerfileCommand(argv: string[]): number {
   if (paths.length === 0) throw new UserError(`give at least one Dockerfile or directory\n\n${DOCKERFILE_USAGE}`);
   const files = paths.flatMap(dockerfilesAt);
   const all: { file: string; diagnostics: Diagnostic[] }[] = files.map((file) => ({ file, diagnostics: checkDockerfile(read(file), file) }));
-  const flat = all.flatMap((f) => f.diagnostics);
-  const errors = flat.filter((d) => d.severity === 'error').length;
-  const warnings = flat.filter((d) => d.severity === 'warning').length;
-  if (values.json) {
-    process.stdout.write(JSON.stringify({ files: all, errors, warnings }, null, 2) + '\n');
-  } else {
-    for (const d of flat) process.stdout.write(formatDiagnostic(d) + '\n');
-    process.stderr.write(`${files.length} Dockerfile${files.length === 1 ? '' : 's'}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
-  }
+  const { flat, warnings } = writeDiagnosticReport(all, values.json === true, (counts) => `${files.length} Dockerfile${files.length === 1 ? '' : 's'}: ${counts}`);
   return hasErrors(flat) || (values.strict === true && warnings > 0) ? 1 : 0;
 }
 

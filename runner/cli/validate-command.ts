@@ -1,9 +1,10 @@
 import { registryOpener } from '../imagecheck/registry-open';
 import { planWorkflow } from '../plan';
 import { PlanError } from '../plan/plan-error';
-import { compareDiagnostics, formatDiagnostic, hasErrors, type Diagnostic } from '../workflow/diagnostic';
+import { compareDiagnostics, hasErrors, type Diagnostic } from '../workflow/diagnostic';
 import { validateText } from '../workflow/validate';
 import { parse } from './args';
+import { writeDiagnosticReport } from './diagnostic-report';
 import { readWorkflowFile } from './read-workflow';
 import { UserError } from './user-error';
 import { checkWorkflowImages } from './workflow-image-check';
@@ -44,14 +45,6 @@ export async function validateCommand(argv: string[]): Promise<number> {
     }
     all.push({ file, diagnostics });
   }
-  const flat = all.flatMap((f) => f.diagnostics);
-  const errors = flat.filter((d) => d.severity === 'error').length;
-  const warnings = flat.filter((d) => d.severity === 'warning').length;
-  if (values.json) {
-    process.stdout.write(JSON.stringify({ files: all, errors, warnings }, null, 2) + '\n');
-  } else {
-    for (const d of flat) process.stdout.write(formatDiagnostic(d) + '\n');
-    if (flat.length > 0) process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
-  }
+  const { flat } = writeDiagnosticReport(all, values.json === true, (counts) => (all.some((f) => f.diagnostics.length > 0) ? counts : undefined));
   return hasErrors(flat) ? 1 : 0;
 }
