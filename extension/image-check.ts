@@ -2,7 +2,9 @@
 // the layer scan stay off the extension host), with a cancellable progress notification; its findings,
 // recomputed from the facts cache for how the workflow's jobs use the image (runner/imagecheck/
 // last-check.ts), become diagnostics at the line naming the image. Each check is remembered per
-// registry reference (globalState), so the hover on an image line shows the last one. Runs a process:
+// registry reference (globalState); the hover on an image line shows the newer of that and the last
+// check the cache records (one from the CLI counts too). A finding about a job's command (SI019) sits
+// at the command, as `validate --images` puts it. Runs a process:
 // refused in Restricted Mode (process.ts).
 
 import { dirname } from 'node:path';
@@ -121,7 +123,7 @@ export class ImageChecks implements vscode.Disposable {
     const at = imageAt(doc, result, position);
     if (!at) return undefined;
     const image = workflowImages(doc.uri, result).find((i) => i.reference === at.reference) ?? at;
-    const record = at.reference ? this.records()[at.reference] : undefined;
+    const record = at.reference ? this.lastRecord(at.reference) : undefined;
     if (!record) {
       const how = vscode.workspace.isTrusted ? `run [Check Image for Shifter](command:shifterflow.checkImage?${encodeURIComponent(JSON.stringify([at.ref]))})` : 'trust the workspace to run Check Image for Shifter';
       return `**Shifter check**: \`${at.ref}\` not checked yet: ${how}.\n\n`;
@@ -206,17 +208,18 @@ export class ImageChecks implements vscode.Disposable {
     const result = doc ? this.documents.get(doc) : this.documents.peek(uri);
     if (!result) return 0;
     const images = workflowImages(uri, result);
-    const records = this.records();
     const out: vscode.Diagnostic[] = [];
     let count = 0;
     for (const reference of refs) {
-      const record = records[reference];
+      const record = this.lastRecord(reference);
       const image = images.find((i) => i.reference === reference);
       if (!record || !image?.range) continue;
       for (const f of this.findingsFor(record, image.context)) {
         const paths = f.count > 0 ? ` (${f.paths.join(', ')}${f.count > f.paths.length ? ` and ${f.count - f.paths.length} more` : ''})` : '';
         const severity = f.severity === 'error' ? vscode.DiagnosticSeverity.Error : f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
-        const d = new vscode.Diagnostic(image.range, `image ${image.ref}: ${f.message}${paths}; ${f.fix}`, severity);
+        // A finding about a job's use (its command, as SI019) belongs where the file writes that command.
+        const range = f.at && result.workflow ? toRange(result.source.locate(f.at, 'value')) : image.range;
+        const d = new vscode.Diagnostic(range, `image ${image.ref}: ${f.message}${paths}; ${f.fix}`, severity);
         d.source = 'shifterflow';
         d.code = f.code;
         out.push(d);
@@ -229,6 +232,13 @@ export class ImageChecks implements vscode.Disposable {
 
   private records(): Record<string, CheckRecord> {
     return this.state.get<Record<string, CheckRecord>>(STATE_KEY, {});
+  }
+
+  /** The newer of this editor's last check of `reference` and the last one the cache records (a check from the CLI, say). */
+  private lastRecord(reference: string): CheckRecord | undefined {
+    const own = this.records()[reference];
+    const cached = last().lastCheckOf(reference);
+    return cached && (!own || cached.checkedAt > own.checkedAt) ? cached : own;
   }
 
   private async remember(record: CheckRecord): Promise<void> {
@@ -259,7 +269,7 @@ function workflowImages(uri: vscode.Uri, result: ValidationResult): WorkflowImag
   } catch {
     return aliases(result).map((a) => ({ ...a, reference: last().imageReference(a.ref), context: {} }));
   }
-  const byRef: Map<string, ImageUse[]> = uses().planImageUses(plan);
+  const byRef: Map<string, ImageUse[]> = uses().planImageUses(plan, result.workflow);
   return plan.images.map((i) => {
     const site = sites().imageSite(result.workflow!, i);
     return { ...ref(i), context: { uses: byRef.get(i.ref) ?? [] }, range: site.path.length > 0 ? toRange(result.source.locate(site.path, site.anchor)) : undefined };

@@ -47,7 +47,10 @@ export async function checkImage(ref: string, context: CheckContext, options: Im
   if (handle && cache.factsForTag) {
     const tagDigest = await handle.tagDigest();
     const known = tagDigest !== undefined ? cache.factsForTag(tagDigest) : undefined;
-    if (known) return result(ref, handle.reference, known, context, true);
+    if (known) {
+      cache.writeChecked?.(handle.reference, known.digest);
+      return result(ref, handle.reference, known, context, true);
+    }
   }
   let image: LayerSource;
   try {
@@ -66,6 +69,7 @@ export async function checkImage(ref: string, context: CheckContext, options: Im
     cache.write(facts);
   }
   if (image.tagDigest !== undefined && image.tagDigest !== image.digest) cache.writeTag?.(image.tagDigest, image.digest);
+  cache.writeChecked?.(image.location.reference, facts.digest);
   return result(ref, image.location.reference, facts, context, cached);
 }
 

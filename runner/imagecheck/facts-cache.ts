@@ -4,7 +4,10 @@
 // bin/compile-cache.js picks one). Beside each image's facts (`<hex>.json`), an index's entry
 // (`index-<hex>.json`) names the linux/amd64 manifest it chose, so that a tag pointing at a manifest
 // list is recognised from the list's digest alone. A digest names the content, so an entry never goes
-// stale; one of another format version, or unreadable, is a miss. Never makes a check fail.
+// stale; one of another format version, or unreadable, is a miss. Never makes a check fail. The last
+// check of each registry reference (`ref-<reference, URI-encoded>.json`: its digest and when) is kept
+// too, so that the editor's hover shows a check run from the CLI (`images check`, `validate --images`,
+// `run`) as well as its own, without a request.
 
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -18,6 +21,17 @@ export interface FactsCache {
   factsForTag?(tagDigest: string): ImageFacts | undefined;
   /** Records which (linux/amd64) manifest the index `indexDigest` resolved to. */
   writeTag?(indexDigest: string, manifestDigest: string): void;
+  /** Records that `reference` was checked now and pointed at the manifest `digest`. */
+  writeChecked?(reference: string, digest: string, at?: number): void;
+  /** The last check of `reference` recorded by writeChecked. */
+  lastChecked?(reference: string): ReferenceCheck | undefined;
+}
+
+export interface ReferenceCheck {
+  reference: string;
+  digest: string;
+  /** When, in ms since the epoch. */
+  checkedAt: number;
 }
 
 /** The platform an index entry was chosen for: the image check always reads linux/amd64. */
@@ -69,6 +83,19 @@ export function factsCache(dir: string | undefined = imageCheckCacheDir()): Fact
   };
   cache.writeTag = (indexDigest, manifestDigest) => {
     if (DIGEST.test(manifestDigest)) writeJson(file(indexDigest, 'index-'), { version: FACTS_VERSION, index: indexDigest, platform: PLATFORM, digest: manifestDigest });
+  };
+  // A reference is [a-z0-9._/:@-]: encoded it stays short and readable; one too long for a file name has no record.
+  const refFile = (reference: string) => {
+    const name = `ref-${encodeURIComponent(reference)}.json`;
+    return name.length <= 240 ? join(dir, name) : undefined;
+  };
+  cache.writeChecked = (reference, digest, at = Date.now()) => {
+    if (DIGEST.test(digest)) writeJson(refFile(reference), { version: FACTS_VERSION, reference, digest, checkedAt: at });
+  };
+  cache.lastChecked = (reference) => {
+    const entry = readJson(refFile(reference)) as Partial<ReferenceCheck> & { version?: unknown } | undefined;
+    if (entry?.version !== FACTS_VERSION || entry.reference !== reference || typeof entry.digest !== 'string' || !DIGEST.test(entry.digest) || typeof entry.checkedAt !== 'number') return undefined;
+    return { reference, digest: entry.digest, checkedAt: entry.checkedAt };
   };
   return cache;
 }

@@ -1,7 +1,8 @@
 // An image check seen again after the fact, for the editor (its hover and "Check Image for Shifter"):
 // the findings for a workflow's use of an image computed from the facts the per-digest cache holds (a
 // digest names its content, so no registry request is needed), the registry reference a written image
-// stands for (the key a check is remembered by), and the one-line summary of a check's findings.
+// stands for (the key a check is remembered by), the last check of a reference wherever it ran (the
+// CLI records each one in the cache), and the one-line summary of a check's findings.
 
 import { localSettings } from '../local/settings';
 import { imageLocation } from '../registry/location';
@@ -23,6 +24,13 @@ export function imageReference(ref: string, env: NodeJS.ProcessEnv = process.env
 export function cachedFindings(digest: string, context: CheckContext = {}, cache: FactsCache = factsCache()): ImageFinding[] | undefined {
   const facts = cache.read(digest);
   return facts ? checkFacts(facts, context) : undefined;
+}
+
+/** The last check of `reference` recorded in the cache (by any check, CLI or editor), with its findings without a workflow; undefined when none is, or its facts are gone. */
+export function lastCheckOf(reference: string, cache: FactsCache = factsCache()): { reference: string; digest: string; checkedAt: number; findings: ImageFinding[] } | undefined {
+  const last = cache.lastChecked?.(reference);
+  const findings = last ? cachedFindings(last.digest, {}, cache) : undefined;
+  return last && findings ? { ...last, findings } : undefined;
 }
 
 /** `1 error (SI001), 2 warnings (SI011, SI012)`; `no findings` for a clean image. */

@@ -5,6 +5,7 @@
 // from the workspace scan and follow the files on disk.
 
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -113,6 +114,51 @@ describe('@exthost Check Image for Shifter (real registry)', function () {
       await until('SI001 on the moved line', () => shifterflowDiagnostics(editor.document.uri).find((d) => d.code === 'SI001' && d.range.start.line === 4));
     } finally {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
+  it('a job whose command needs a shell, in this image without /bin/sh: SI019 at that command, not at the image line', async () => {
+    const shellWf = 'checked-shell.shifterflow.yaml';
+    writeFileSync(join(workspaceDir(), shellWf), `version: 1\nname: shell\njobs:\n  report:\n    image: ${ref}\n    entrypoint: true\n    command: python3 -c 1 > out.txt\n`);
+    try {
+      const editor = await open(shellWf);
+      const outcome = await vscode.commands.executeCommand<{ findings?: { code: string }[]; error?: string }>('shifterflow.checkImage', editor.document.uri, ref);
+      assert.equal(outcome.error, undefined, JSON.stringify(outcome));
+      assert.ok(outcome.findings!.some((f) => f.code === 'SI019'), JSON.stringify(outcome.findings));
+      const si019 = await until('SI019', () => shifterflowDiagnostics(editor.document.uri).find((d) => d.code === 'SI019'));
+      assert.equal(`${si019.range.start.line + 1}:${si019.range.start.character + 1} ${editor.document.getText(si019.range)}`, '7:14 python3 -c 1 > out.txt');
+      assert.match(si019.message, /job report: the command needs a shell \(it has a redirect \(>\)\)/);
+      // The image's own findings stay at its line.
+      const si001 = shifterflowDiagnostics(editor.document.uri).find((d) => d.code === 'SI001');
+      assert.equal(si001?.range.start.line, 4);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      rmSync(join(workspaceDir(), shellWf), { force: true });
+    }
+  });
+
+  it('the hover shows a check run from the CLI as well (the cache records it), with no check from the editor', async () => {
+    // Another tag of the same content: the editor has never checked this reference.
+    const other = `sfui${process.pid}-cli:1`;
+    const otherRef = `docker:${TEST_REGISTRY}/${other}`;
+    const pushedOther = await pushImage(checkedImage(other));
+    const cliWf = 'checked-cli.shifterflow.yaml';
+    writeFileSync(join(workspaceDir(), cliWf), `version: 1\nname: cli\njobs:\n  prep:\n    image: ${otherRef}\n    command: python3 -c 1\n`);
+    try {
+      const { document } = await open(cliWf);
+      assert.match(await hoverText(document.uri, 4, 12), /not checked yet/);
+      const cli = join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'bin', 'shifterflow.js');
+      // The terminal's check: the same cache (SHIFTERFLOW_IMAGE_CHECK_CACHE), the CLI's own process.
+      const done = spawnSync(process.execPath, [cli, 'images', 'check', otherRef], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8' });
+      assert.equal(done.status, 1, done.stderr);
+      assert.match(done.stdout, /SI001/);
+      // The job does not say entrypoint: so SI011 shows too: the hover's findings are for this workflow's use.
+      const text = await hoverText(document.uri, 4, 12);
+      assert.match(text, /\*\*Shifter check\*\* \(just now, `sha256:[0-9a-f]{12}…`\): 1 error \(SI001\), 3 warnings \(SI002, SI011, SI012\)/, text);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      rmSync(join(workspaceDir(), cliWf), { force: true });
+      await deleteImage(pushedOther).catch(() => undefined);
     }
   });
 
