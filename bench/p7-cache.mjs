@@ -92,8 +92,8 @@ const smk = (...args) => asUser(env, dir, [snakemake, '-s', 'Snakefile', '--core
 function sfWouldRun() {
   const r = asUser(env, dir, [...NO_MEMO, process.execPath, '-r', clock, join(root, 'bin/shifterflow.js'), 'run', 'p7.yaml', '--dry-run', '--json']);
   const { tasks } = JSON.parse(r.stdout);
-  const { own, cpu } = JSON.parse(/\np7-clock (.*)\n$/.exec(r.stderr)[1]);
-  return { ms: r.ms, own, cpu, runs: [...new Set(tasks.filter((t) => !t.cached).map((t) => t.job))].sort() };
+  const { own, cpu, marks } = JSON.parse(/\np7-clock (.*)\n$/.exec(r.stderr)[1]);
+  return { ms: r.ms, own, cpu, marks, runs: [...new Set(tasks.filter((t) => !t.cached).map((t) => t.job))].sort() };
 }
 
 /** Bare node started the same way (the floor of any node CLI here), and 10,000 stat calls of the inputs in one process. */
@@ -112,10 +112,20 @@ function smkWouldRun() {
   return { ms: r.ms, runs: runs.sort() };
 }
 
+const PHASES = {
+  'dry-run': 'the CLI bundle loaded (code cache)',
+  'memo-read': 'the memo of the plan read',
+  'inputs-checked': 'every input stat-ed (SF056)',
+  'image-ids': 'image ids known (shifterimg lookup, overlapped)',
+  decided: 'every task decided',
+  exit: 'the answer printed and exit',
+};
+
 function timed(fn) {
   const samples = [];
   const own = [];
   const cpu = [];
+  const phases = new Map();
   let last;
   for (let i = 0; i < RUNS + 1; i++) {
     last = fn();
@@ -123,9 +133,20 @@ function timed(fn) {
       samples.push(last.ms); // the first call warms the page cache and the code cache
       if (last.own !== undefined) own.push(last.own);
       if (last.cpu !== undefined) cpu.push(last.cpu);
+      // Each phase of the dry run (the time from the mark before it), when the memo answered.
+      let from = 0;
+      for (const [name, at] of Object.entries(last.marks ?? {})) {
+        if (!phases.has(name)) phases.set(name, []);
+        phases.get(name).push(at - from);
+        from = at;
+      }
+      if (last.marks && Object.keys(last.marks).length) {
+        if (!phases.has('exit')) phases.set('exit', []);
+        phases.get('exit').push(last.own - from);
+      }
     }
   }
-  return { stats: stats(samples), own: own.length ? stats(own) : undefined, cpu: cpu.length ? stats(cpu) : undefined, runs: last.runs };
+  return { stats: stats(samples), own: own.length ? stats(own) : undefined, cpu: cpu.length ? stats(cpu) : undefined, phases: new Map([...phases].map(([k, v]) => [k, stats(v)])), runs: last.runs };
 }
 
 // ---- first full runs
@@ -175,6 +196,8 @@ if (DECIDE_ONLY) {
     ['shifterflow own, in-process, one leaf edited', sfEdit.own],
     ['shifterflow own CPU time, nothing changed', sfIdle.cpu],
     [`${jobs.length * INPUTS} stat calls of the inputs, in-process`, startFloors.stat.stats],
+    // Where shifterflow's own time goes (nothing changed), phase by phase up to each mark.
+    ...[...sfIdle.phases].map(([name, st]) => [`  phase up to ${PHASES[name] ?? name}`, st]),
   ], [
     { label: 'same job set as snakemake', value: same ? 1 : 0, target: '= 1', ok: (v) => v === 1 },
     { label: 'snakemake -n / shifterflow (idle)', value: smkIdle.stats.median / sfIdle.stats.median, target: '>= 5x', ok: (v) => v >= 5 },

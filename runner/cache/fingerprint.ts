@@ -29,23 +29,16 @@ import { closeSync, lstatSync, openSync, readSync, readdirSync, readFileSync, re
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { ensurePrivateDir, writeFileAtomic } from './atomic-file';
-import { StatPass } from './stat-pass';
+import { StatPass, stampOf, type Stamp } from './stat-pass';
 
 /** Stamps younger than this (2 s) are not trusted to change with the next write. */
 export const RACY_WINDOW_NS = 2_000_000_000n;
 
 export const MISSING = 'missing';
 
-/** `size:mtimeNs:ctimeNs:inode:device`: equal stamps mean the remembered digest still holds (one string: one comparison, one conversion per stat). */
-type Stamp = string;
-
 interface Remembered {
   stamp: Stamp;
   digest: string;
-}
-
-function stampOf(s: BigIntStats): Stamp {
-  return `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}:${s.dev}`;
 }
 
 function sameStamp(a: Stamp, b: Stamp): boolean {
@@ -123,7 +116,7 @@ export class DigestMemory {
       this.seen.set(path, MISSING);
       return MISSING;
     }
-    const d = s.isDirectory() ? this.treeDigest(path) : this.fileDigest(path, s);
+    const d = s.directory ? this.treeDigest(path) : this.fileDigest(path, s.stamp);
     this.seen.set(path, d);
     return d;
   }
@@ -137,8 +130,7 @@ export class DigestMemory {
     this.pass = pass;
   }
 
-  private fileDigest(path: string, s: BigIntStats): string {
-    const stamp = stampOf(s);
+  private fileDigest(path: string, stamp: Stamp): string {
     const r = this.changed.get(path) ?? this.known.get(path);
     if (r && sameStamp(r.stamp, stamp)) return r.digest;
     const before = this.now();
@@ -180,7 +172,7 @@ export class DigestMemory {
         else if (l.isDirectory()) {
           hash.update(`D ${JSON.stringify(r)}\n`);
           walk(p, r);
-        } else if (l.isFile()) hash.update(`F ${JSON.stringify(r)} ${this.fileDigest(p, l)}\n`);
+        } else if (l.isFile()) hash.update(`F ${JSON.stringify(r)} ${this.fileDigest(p, stampOf(l))}\n`);
         else hash.update(`O ${JSON.stringify(r)}\n`);
       }
     };

@@ -47,20 +47,32 @@ export interface DryRunShortcuts {
   taskScripts?: ReadonlyMap<string, string>;
   /** Or their sha256 digests (the memo of the plan, plan-memo.ts). */
   scriptDigests?: ReadonlyMap<string, string>;
+  /** The image ids, asked for as soon as the plan was known (imageIdsOf). */
+  imageIds?: Promise<Map<string, string>>;
+}
+
+const looksUp = (profile: Profile) => profile.executor === 'slurm' && profile.engine === 'shifter';
+
+/**
+ * The image ids the keys take: `shifterimg lookup` of each image, in child processes, where the
+ * profile has Shifter on Slurm. Asked for the moment the plan is known, so that the lookups (a
+ * process and a gateway request each) go on while the inputs are looked at.
+ */
+export function imageIdsOf(plan: Plan, base: string): Promise<Map<string, string>> {
+  if (!looksUp(plan.profile)) return Promise.resolve(lastRunImageIds(base));
+  return Promise.all(plan.images.map(async (i) => [i.ref, (await lookupImage(i.ref).catch(() => undefined)) ?? ''] as const)).then((found) => new Map(found.filter(([, id]) => id !== '')));
 }
 
 export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: boolean, warn: (text: string) => void, done: DryRunShortcuts = {}): Promise<DryRunResult> {
-  const lookup = profile.executor === 'slurm' && profile.engine === 'shifter';
-  let imageIds: Map<string, string>;
-  if (lookup) {
-    const found = await Promise.all(plan.images.map(async (i) => [i.ref, (await lookupImage(i.ref).catch(() => undefined)) ?? ''] as const));
-    imageIds = new Map(found.filter(([, id]) => id !== ''));
-  } else imageIds = lastRunImageIds(base);
+  const lookup = looksUp(profile);
+  const imageIds = await (done.imageIds ?? imageIdsOf(plan, base));
+  performance.mark('shifterflow:image-ids');
   const t0 = process.hrtime.bigint();
   const session = openCache({ base, plan, engine: scriptEngine(profile), fresh, warn, imageIds, taskScripts: done.taskScripts, scriptDigests: done.scriptDigests });
   const decisions = session.decideAll(undefined, done.stats);
   session.close();
   const decideMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  performance.mark('shifterflow:decided');
   const tasks: DryRunTask[] = [];
   for (const job of plan.jobs) {
     for (const d of decisions.get(job.key) ?? []) tasks.push(taskOf(job.key, d.index, d.decision));

@@ -113,6 +113,8 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
       throw e;
     }
   }
+  // A dry run asks for the image ids now: the lookups go on while the inputs are checked and the tasks rendered.
+  const imageIds = dry ? (await import('./dry-run')).imageIdsOf(plan, base) : undefined;
   // Before the run directory exists and anything is pulled: inputs nobody writes must be there. A
   // dry run decides at once, with what this check's stat calls saw (one stat per input).
   const missing = missingInputs(plan, result.source.value, dirname(resolve(file)), stats ? { exists: (p) => stats.exists(p), glob: globPaths } : undefined);
@@ -147,7 +149,7 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
       const scriptDigests = Object.fromEntries([...taskScripts].map(([task, script]) => [task, sha256Hex(script)]));
       writeMemo(base, memoKeyed, { diagnostics: result.diagnostics.map(formatDiagnostic), plan, scriptDigests });
     }
-    return printDryRun(plan, { stats, taskScripts });
+    return printDryRun(plan, { stats, taskScripts, imageIds });
   }
   let resumeId = values.resume as string | undefined;
   if (resumeId === '') resumeId = listRuns(base).at(-1);
