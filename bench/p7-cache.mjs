@@ -115,9 +115,10 @@ function smkWouldRun() {
 const PHASES = {
   'dry-run': 'the CLI bundle loaded (code cache)',
   'memo-read': 'the memo of the plan read',
+  'lookup-started': 'shifterimg lookup started (a child process)',
   'inputs-checked': 'every input stat-ed (SF056)',
   'image-ids': 'image ids known (shifterimg lookup, overlapped)',
-  decided: 'every task decided',
+  decided: 'every task decided (or the last answer, still true)',
   exit: 'the answer printed and exit',
 };
 

@@ -229,6 +229,11 @@ export class CacheSession {
   }
 
   /** Saves the digests learnt (once, at the end: one write for the whole run). */
+  /** Every entry file the decisions opened or looked for. */
+  entryFiles(): ReadonlySet<string> {
+    return this.o.store.looked;
+  }
+
   close(): void {
     try {
       this.o.memory.save();

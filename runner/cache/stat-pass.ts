@@ -40,6 +40,11 @@ export class StatPass {
     return seen ?? undefined;
   }
 
+  /** Every path looked at in this pass, with what was seen (null: nothing there). */
+  entries(): IterableIterator<[string, Seen | null]> {
+    return this.seen.entries();
+  }
+
   exists(path: string): boolean {
     return this.stat(path) !== undefined;
   }

@@ -27,6 +27,8 @@ export interface StoredEntry {
 export class CacheStore {
   readonly root: string;
   readonly digestsFile: string;
+  /** Every entry file this store opened or looked for (decision-snapshot.ts stamps them). */
+  readonly looked = new Set<string>();
 
   constructor(
     base: string,
@@ -51,6 +53,7 @@ export class CacheStore {
   }
 
   private read(file: string, key?: string): CacheEntry | undefined {
+    this.looked.add(file);
     let text: string;
     try {
       text = readFileSync(file, 'utf8');

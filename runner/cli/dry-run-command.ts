@@ -41,15 +41,17 @@ export async function fromMemo(argv: string[]): Promise<number | undefined> {
   }
   const jobs = values.job;
   const base = process.cwd();
-  const memo = readMemo(base, memoKey({ file, text, profile, jobs: jobs && jobs.length > 0 ? jobs : undefined }));
+  const planKey = memoKey({ file, text, profile, jobs: jobs && jobs.length > 0 ? jobs : undefined });
+  const memo = readMemo(base, planKey);
   if (!memo) return undefined;
   performance.mark('shifterflow:memo-read');
   // The lookups run while the inputs are looked at (a memo with an input missing wastes them: rare).
   const imageIds = imageIdsOf(memo.plan, base);
+  performance.mark('shifterflow:lookup-started');
   const stats = new StatPass();
   if (!inputsThere(memo.plan, stats)) return undefined;
   performance.mark('shifterflow:inputs-checked');
   for (const line of memo.diagnostics) process.stderr.write(line + '\n');
   const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
-  return printDryRun(memo.plan, { base, fresh: values.fresh === true, json: values.json === true, warn }, { stats, scriptDigests: new Map(Object.entries(memo.scriptDigests)), imageIds });
+  return printDryRun(memo.plan, { base, fresh: values.fresh === true, json: values.json === true, warn }, { stats, scriptDigests: new Map(Object.entries(memo.scriptDigests)), imageIds, planKey });
 }

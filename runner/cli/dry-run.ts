@@ -5,6 +5,7 @@
 
 import type { Plan } from '../plan/types';
 import type { Profile } from '../profiles/profile';
+import { keepSnapshot, snapshotAnswer, snapshotKey } from '../cache/decision-snapshot';
 import { openCache } from '../cache/open-cache';
 import type { StatPass } from '../cache/stat-pass';
 import { describeDecision, type Decision } from '../cache/decide';
@@ -49,6 +50,14 @@ export interface DryRunShortcuts {
   scriptDigests?: ReadonlyMap<string, string>;
   /** The image ids, asked for as soon as the plan was known (imageIdsOf). */
   imageIds?: Promise<Map<string, string>>;
+  /**
+   * The memo of the plan's key, when the plan is one the memo keeps (no glob input): the answer is
+   * then kept with the stamps of what the decision read (cache/decision-snapshot.ts) and given again
+   * while none of it changed. Needs `stats`, the pass the inputs were checked with.
+   */
+  planKey?: string;
+  /** The clock the racy window is judged by (tests). */
+  now?: () => bigint;
 }
 
 const looksUp = (profile: Profile) => profile.executor === 'slurm' && profile.engine === 'shifter';
@@ -68,8 +77,17 @@ export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: 
   const imageIds = await (done.imageIds ?? imageIdsOf(plan, base));
   performance.mark('shifterflow:image-ids');
   const t0 = process.hrtime.bigint();
-  const session = openCache({ base, plan, engine: scriptEngine(profile), fresh, warn, imageIds, taskScripts: done.taskScripts, scriptDigests: done.scriptDigests });
-  const decisions = session.decideAll(undefined, done.stats);
+  const kind = lookup ? 'lookup' : 'last-run';
+  const stats = done.stats;
+  const snapshot = done.planKey !== undefined && stats ? snapshotKey({ plan: done.planKey, fresh, imageIds }) : undefined;
+  const again = snapshot !== undefined ? snapshotAnswer<DryRunTask[]>(base, snapshot, stats!) : undefined;
+  if (again) {
+    performance.mark('shifterflow:decided');
+    return { imageIds: kind, tasks: again, decideMs: Number(process.hrtime.bigint() - t0) / 1e6 };
+  }
+  let warned = false;
+  const session = openCache({ base, plan, engine: scriptEngine(profile), fresh, warn: (text) => ((warned = true), warn(text)), imageIds, taskScripts: done.taskScripts, scriptDigests: done.scriptDigests });
+  const decisions = session.decideAll(undefined, stats);
   session.close();
   const decideMs = Number(process.hrtime.bigint() - t0) / 1e6;
   performance.mark('shifterflow:decided');
@@ -77,7 +95,8 @@ export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: 
   for (const job of plan.jobs) {
     for (const d of decisions.get(job.key) ?? []) tasks.push(taskOf(job.key, d.index, d.decision));
   }
-  return { imageIds: lookup ? 'lookup' : 'last-run', tasks, decideMs };
+  if (snapshot !== undefined && !warned) keepSnapshot(base, snapshot, stats!, session.entryFiles(), tasks, done.now?.());
+  return { imageIds: kind, tasks, decideMs };
 }
 
 /** The dry run printed as `run --dry-run` prints it (--json: as data); the exit status. */

@@ -6,7 +6,10 @@
 // rendering is covered by the unit and end-to-end tests). Each case applies one disturbance, then
 // checks: every task decided "cached" has on disk the outputs a fresh run would write (else a STALE
 // hit), a touch of mtimes alone runs nothing, and nothing throws. A clock 20 s ahead lets digests be
-// remembered at once (the racy window is tested in test/cache/fingerprint.test.ts).
+// remembered at once (the racy window is tested in test/cache/fingerprint.test.ts). The dry run's
+// decision snapshot (runner/cache/decision-snapshot.ts) is tried too: after each disturbance, an
+// answer it gives must be what deciding in full gives (else a STALE snapshot), and after each run
+// it is kept and must answer the next dry run, again as deciding in full does.
 // Env: SF_R9_SEED (default 9), SF_R9_CASES (default 240).
 
 import assert from 'node:assert/strict';
@@ -15,7 +18,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CacheSession, type CacheJob } from '../../runner/cache/cache-session';
+import { CacheSession, type CacheJob, type TaskDecision } from '../../runner/cache/cache-session';
+import { keepSnapshot, snapshotAnswer, snapshotKey } from '../../runner/cache/decision-snapshot';
+import { StatPass } from '../../runner/cache/stat-pass';
 import { DigestMemory, RACY_WINDOW_NS } from '../../runner/cache/fingerprint';
 import { CacheStore } from '../../runner/cache/store';
 import { parseEntry } from '../../runner/cache/entry';
@@ -96,6 +101,22 @@ describe('R9: the cache under a seeded randomized trial', function () {
       s.close();
       return { ran, stale };
     };
+    const answerOf = (d: Map<string, TaskDecision[]>) => JSON.stringify([...d].map(([job, list]) => [job, list.map((t) => [t.index ?? null, t.decision])]));
+    /** What deciding in full says now (nothing saved). */
+    const fullAnswer = () => answerOf(session().decideAll());
+    /** A dry run with the snapshot: its answer when it holds; else a full decision, kept (without a warning) for the next one. */
+    const dryAnswer = (): { answer: string; fromSnapshot: boolean; warned?: boolean } => {
+      const key = snapshotKey({ plan: JSON.stringify([script, volume]), fresh: false, imageIds: ids });
+      const stats = new StatPass();
+      const kept = snapshotAnswer<string>(dir, key, stats);
+      if (kept !== undefined) return { answer: kept, fromSnapshot: true };
+      const warned = warnings.length;
+      const s = session();
+      const answer = answerOf(s.decideAll(undefined, stats));
+      s.close();
+      if (warnings.length === warned) keepSnapshot(dir, key, stats, s.entryFiles(), answer, later());
+      return { answer, fromSnapshot: false, warned: warnings.length > warned };
+    };
     const entryFiles = () => {
       const out: string[] = [];
       const walk = (d: string) => {
@@ -121,6 +142,8 @@ describe('R9: the cache under a seeded randomized trial', function () {
     const stale: string[] = [];
     const crashes: string[] = [];
     const touchRuns: string[] = [];
+    const staleSnapshots: string[] = [];
+    let snapshotAnswers = 0;
     let runs = 0;
     let ranTotal = 0;
     try {
@@ -168,7 +191,22 @@ describe('R9: the cache under a seeded randomized trial', function () {
             const r = spawnSync(process.execPath, ['-e', KILL_CHILD, f, dir], { encoding: 'utf8' });
             assert.equal(r.signal, 'SIGKILL', r.stderr);
           }
+          const before = dryAnswer();
+          if (before.fromSnapshot) {
+            snapshotAnswers++;
+            if (before.answer !== fullAnswer()) staleSnapshots.push(`case ${n} (${kind}): before the run`);
+          }
           const result = runOnce(`R${n}`);
+          // Decides in full (the run changed what it read) and keeps the answer, unless it warned (a
+          // damaged entry no run rewrote yet is reported on every dry run).
+          const first = dryAnswer();
+          const after = dryAnswer();
+          if (!after.fromSnapshot) {
+            if (!first.warned) staleSnapshots.push(`case ${n} (${kind}): no snapshot after the run`);
+          } else {
+            snapshotAnswers++;
+            if (after.answer !== fullAnswer()) staleSnapshots.push(`case ${n} (${kind}): after the run`);
+          }
           runs++;
           ranTotal += result.ran.length;
           stale.push(...result.stale.map((s) => `case ${n} (${kind}): ${s}`));
@@ -180,8 +218,10 @@ describe('R9: the cache under a seeded randomized trial', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    console.log(`R9: ${cases} cases (seed ${seed}; ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ')}), ${ranTotal} task runs over ${runs} runs, ${stale.length} stale hits, ${touchRuns.length} re-runs after an mtime-only touch, ${crashes.length} crashes, ${warnings.length} warnings (damaged entries ignored)`);
+    console.log(`R9: ${cases} cases (seed ${seed}; ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ')}), ${ranTotal} task runs over ${runs} runs, ${stale.length} stale hits, ${touchRuns.length} re-runs after an mtime-only touch, ${crashes.length} crashes, ${warnings.length} warnings (damaged entries ignored); decision snapshot: ${snapshotAnswers} answers, ${staleSnapshots.length} not as deciding in full`);
     assert.deepEqual(crashes, []);
+    assert.deepEqual(staleSnapshots, []);
+    assert.ok(snapshotAnswers >= cases / 5, `the snapshot answered ${snapshotAnswers} times`);
     assert.deepEqual(stale, []);
     assert.deepEqual(touchRuns, []);
     assert.ok(cases >= 200 || process.env.SF_R9_CASES !== undefined);
