@@ -22,6 +22,7 @@ import { sha256Hex } from './job-key';
 import type { Stamp, StatPass } from './stat-pass';
 import { cacheRoot } from './store';
 
+// paths and stamps as two newline-joined strings, row for row (10,000 rows parse as two strings, not 10,000 arrays).
 const FORMAT = 'shifterflow-decision/1';
 /** Snapshots kept per directory (one per workflow, options and image ids in use). */
 const KEEP = 4;
@@ -41,17 +42,19 @@ const dirOf = (base: string) => join(cacheRoot(base), 'decisions');
 
 /** The answer kept under `key`, when every path it looked at has the stamp it had; `stats` is this dry run's pass. */
 export function snapshotAnswer<T>(base: string, key: string, stats: StatPass): T | undefined {
-  let data: { format?: unknown; key?: unknown; paths?: unknown; answer?: unknown };
+  let data: { format?: unknown; key?: unknown; paths?: unknown; stamps?: unknown; answer?: unknown };
   try {
     data = JSON.parse(readFileSync(join(dirOf(base), `${key}.json`), 'utf8')) as typeof data;
   } catch {
     return undefined; // none yet, unreadable, damaged
   }
-  if (typeof data !== 'object' || data === null || data.format !== FORMAT || data.key !== key || !Array.isArray(data.paths) || data.answer === undefined) return undefined;
-  for (const row of data.paths as unknown[]) {
-    if (!Array.isArray(row) || typeof row[0] !== 'string') return undefined;
-    const now = stats.stat(row[0]);
-    if ((now?.stamp ?? null) !== row[1] || now?.directory) return undefined;
+  if (typeof data !== 'object' || data === null || data.format !== FORMAT || data.key !== key || typeof data.paths !== 'string' || typeof data.stamps !== 'string' || data.answer === undefined) return undefined;
+  const paths = data.paths === '' ? [] : data.paths.split('\n');
+  const stamps = paths.length === 0 ? [] : data.stamps.split('\n');
+  if (paths.length !== stamps.length) return undefined;
+  for (let i = 0; i < paths.length; i++) {
+    const now = stats.stat(paths[i]);
+    if ((now?.stamp ?? '') !== stamps[i] || now?.directory) return undefined;
   }
   return data.answer as T;
 }
@@ -63,16 +66,20 @@ export function snapshotAnswer<T>(base: string, key: string, stats: StatPass): T
  */
 export function keepSnapshot(base: string, key: string, stats: StatPass, entryFiles: Iterable<string>, answer: unknown, now: bigint = BigInt(Date.now()) * 1_000_000n): boolean {
   for (const file of entryFiles) stats.stat(file);
-  const rows: [string, Stamp | null][] = [];
+  const paths: string[] = [];
+  const stamps: string[] = [];
   for (const [path, seen] of stats.entries()) {
     if (seen && (seen.directory || young(seen.stamp, now))) return false;
-    rows.push([path, seen?.stamp ?? null]);
+    // A path with a newline would break the list: such a plan is decided in full every time.
+    if (path.includes('\n')) return false;
+    paths.push(path);
+    stamps.push(seen?.stamp ?? ''); // '' : nothing there
   }
   try {
     const dir = dirOf(base);
     ensurePrivateDir(cacheRoot(base));
     ensurePrivateDir(dir);
-    writeFileAtomic(join(dir, `${key}.json`), JSON.stringify({ format: FORMAT, key, paths: rows, answer }));
+    writeFileAtomic(join(dir, `${key}.json`), JSON.stringify({ format: FORMAT, key, paths: paths.join('\n'), stamps: stamps.join('\n'), answer }));
     const old = readdirSync(dir)
       .filter((n) => n.endsWith('.json') && !isTempName(n) && n !== `${key}.json`)
       .map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs }))
