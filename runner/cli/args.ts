@@ -1,7 +1,7 @@
 // Thin wrapper over node:util parseArgs that turns its exceptions into usage errors.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -1,6 +1,6 @@
 import { CacheStore } from '../cache/store';
 import { parse } from './args';
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 
 export const CACHE_USAGE = `Usage: shifterflow cache [list] [--json]
        shifterflow cache clean --older-than AGE [--json]

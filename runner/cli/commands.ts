@@ -1,6 +1,6 @@
 // The shifterflow command line: one file per command, dispatched from here.
 
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 
 type Command = (argv: string[]) => number | Promise<number>;
 

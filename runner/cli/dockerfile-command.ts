@@ -8,7 +8,7 @@ import { checkDockerfile, isDockerfileName } from '../dockerfile';
 import { hasErrors, type Diagnostic } from '../workflow/diagnostic';
 import { parse } from './args';
 import { writeDiagnosticReport } from './diagnostic-report';
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 
 export const DOCKERFILE_USAGE = `Usage: shifterflow dockerfile check PATH... [--json] [--strict]
 

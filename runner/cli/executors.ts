@@ -7,7 +7,7 @@ import { SlurmExecutor } from '../slurm';
 import { pullAll, ImageGatewayUnreachableError } from '../images';
 import { event, type RunEvent } from '../run/events';
 import type { Executor } from '../run/executor';
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 
 export { scriptEngine } from './script-engine';
 

@@ -1,7 +1,7 @@
 import { renderGraph, type GraphFormat } from '../render';
 import { parse } from './args';
 import { loadPlan } from './render-command';
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 
 export const GRAPH_USAGE = `Usage: shifterflow graph FILE [--format mermaid|dot] [--profile P]
 

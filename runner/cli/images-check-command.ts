@@ -6,7 +6,7 @@ import { checkImage, type ImageCheckResult } from '../imagecheck/check-image';
 import { hasImageErrors, listPaths } from '../imagecheck/finding';
 import { registryOpener } from '../imagecheck/registry-open';
 import { parse } from './args';
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 
 export const IMAGES_CHECK_USAGE = `Usage: shifterflow images check REF... [--json] [--mpi]
 

@@ -1,5 +1,5 @@
 import { parse } from './args';
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 
 export const IMAGES_USAGE = `Usage: shifterflow images pull REF... [--user a,b] [--group g] [--json]
        shifterflow images list [--json]

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from './args';
 import { selectRun } from './run-select';
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 
 export const LOGS_USAGE = `Usage: shifterflow logs [RUN] JOB [--err] [-f]
 

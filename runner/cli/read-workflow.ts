@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 
 export function readWorkflowFile(file: string): string {
   try {

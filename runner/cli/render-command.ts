@@ -8,7 +8,7 @@ import { formatDiagnostic } from '../workflow/diagnostic';
 import { validateText, type ValidationResult } from '../workflow/validate';
 import { parse } from './args';
 import { readWorkflowFile } from './read-workflow';
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 
 export const RENDER_USAGE = `Usage: shifterflow render FILE [--job NAME] [--out DIR] [--profile P] [--log-dir DIR]
 

@@ -36,7 +36,7 @@ import { parse } from './args';
 import { RUN_OPTIONS } from './run-options';
 import { jsonLines, liveDisplay, plainLines } from './progress';
 import { readWorkflowFile } from './read-workflow';
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 import { checkWorkflowImages } from './workflow-image-check';
 
 export const RUN_USAGE = `Usage: shifterflow run FILE [--job NAME]... [--profile nersc|slurm|local] [--detach] [--json] [--resume [RUN]] [--fresh] [--dry-run] [--no-image-check]

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readJournal } from '../run/journal';
 import { listRuns, runDirOf, type RunDir } from '../run/run-dir';
 import { summarize, type RunSummary } from '../run/run-summary';
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 
 export function selectRun(base: string, id?: string): { dir: RunDir; summary: RunSummary } {
   const runId = id ?? listRuns(base).at(-1);

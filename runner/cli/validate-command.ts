@@ -6,7 +6,7 @@ import { validateText } from '../workflow/validate';
 import { parse } from './args';
 import { writeDiagnosticReport } from './diagnostic-report';
 import { readWorkflowFile } from './read-workflow';
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 import { checkWorkflowImages } from './workflow-image-check';
 
 export const VALIDATE_USAGE = `Usage: shifterflow validate FILE... [--images] [--json]

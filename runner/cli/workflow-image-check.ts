@@ -9,7 +9,7 @@ import type { Plan } from '../plan/types';
 import type { Diagnostic } from '../workflow/diagnostic';
 import type { Workflow } from '../workflow/generated/schema-types';
 import type { WorkflowSource } from '../workflow/source/workflow-source';
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 
 export interface WorkflowImageCheck {
   file: string;

@@ -5,7 +5,7 @@
 // EXPIRED are the gateway's verdict on the image, with its message); a pull that cannot get a verdict
 // (gateway down, shifterimg missing, killed, no final status) throws.
 
-import { UserError } from '../cli/user-error';
+import { UserError } from '../user-error';
 import { ExecFileRunner, describeFailure, mergeEnv, type CommandResult, type CommandRunner } from '../slurm/command-runner';
 import { normalizeImageRef } from './image-ref';
 import {

@@ -8,7 +8,7 @@
 // reference, so `docker:ubuntu@sha256:...` would ask the gateway for `ubuntusha256:...`: such
 // references are refused here instead of pulling something else.
 
-import { UserError } from '../cli/user-error';
+import { UserError } from '../user-error';
 
 export const IMAGE_TYPES = ['docker', 'custom', 'id', 'local'] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];

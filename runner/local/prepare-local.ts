@@ -5,7 +5,7 @@
 // with nothing started.
 
 import { join } from 'node:path';
-import { UserError } from '../cli/user-error';
+import { UserError } from '../user-error';
 import type { Plan } from '../plan/types';
 import { event, type RunEvent } from '../run/events';
 import { LOCAL_ENGINES, isLocalEngineName, type LocalEngine } from './engines';

@@ -3,7 +3,7 @@
 // message alone (never a stack trace). Messages never contain a credential: they are built from the
 // reference and the registry's status, not from request headers.
 
-import { UserError } from '../cli/user-error';
+import { UserError } from '../user-error';
 
 export type RegistryProblem =
   /** No such repository or tag (HTTP 404). */

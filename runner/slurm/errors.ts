@@ -1,7 +1,7 @@
 // Errors from driving Slurm. A refusal (bad qos, unknown image, invalid volume map) is the user's to fix
 // and carries Slurm's own words; an unreachable controller is reported once the retries are used up.
 
-import { UserError } from '../cli/user-error';
+import { UserError } from '../user-error';
 
 /** Messages that mean "the controller or the database did not answer": the same command may work later. */
 export const TRANSIENT_PATTERNS: readonly RegExp[] = [

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserError } from '../../runner/cli/user-error';
+import { UserError } from '../../runner/user-error';
 import { LOCAL_ENGINES } from '../../runner/local/engines';
 import type { LocalEngine } from '../../runner/local/engines/types';
 import { prepareLocalRun } from '../../runner/local/prepare-local';
