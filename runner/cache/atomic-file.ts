@@ -4,7 +4,7 @@
 // the new one, never half of either, and a runner killed mid-write leaves only a stray temporary
 // (`.NAME.PID.RANDOM.tmp`, never read as an entry; `shifterflow cache clean` removes old ones).
 
-import { closeSync, fsyncSync, mkdirSync, chmodSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, chmodSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -39,4 +39,20 @@ export function writeFileAtomic(path: string, text: string, beforeRename?: () =>
   closeSync(fd);
   beforeRename?.();
   renameSync(temp, path);
+}
+
+/**
+ * Writes `name` in the private directory `dir` atomically and keeps only the newest `keep` JSON files
+ * there (by mtime, the one written counted): for the dry run's small per-key files (the memo of the
+ * plan, the decision snapshot), of which only the last few are ever asked for again.
+ */
+export function writeKeepingNewest(dir: string, name: string, text: string, keep: number): void {
+  ensurePrivateDir(dir);
+  writeFileAtomic(join(dir, name), text);
+  const old = readdirSync(dir)
+    .filter((n) => n.endsWith('.json') && !isTempName(n) && n !== name)
+    .map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs }))
+    .sort((a, b) => b.t - a.t)
+    .slice(keep - 1);
+  for (const { n } of old) rmSync(join(dir, n), { force: true });
 }

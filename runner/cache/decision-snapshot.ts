@@ -14,9 +14,9 @@
 // path is a directory (a tree's digest reads files the pass never saw). Anything else decides in
 // full, as before. A snapshot that is damaged, of another format or another key is not used.
 
-import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensurePrivateDir, isTempName, writeFileAtomic } from './atomic-file';
+import { ensurePrivateDir, writeKeepingNewest } from './atomic-file';
 import { RACY_WINDOW_NS } from './fingerprint';
 import { sha256Hex } from './job-key';
 import type { Stamp, StatPass } from './stat-pass';
@@ -76,16 +76,8 @@ export function keepSnapshot(base: string, key: string, stats: StatPass, entryFi
     stamps.push(seen?.stamp ?? ''); // '' : nothing there
   }
   try {
-    const dir = dirOf(base);
     ensurePrivateDir(cacheRoot(base));
-    ensurePrivateDir(dir);
-    writeFileAtomic(join(dir, `${key}.json`), JSON.stringify({ format: FORMAT, key, paths: paths.join('\n'), stamps: stamps.join('\n'), answer }));
-    const old = readdirSync(dir)
-      .filter((n) => n.endsWith('.json') && !isTempName(n) && n !== `${key}.json`)
-      .map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs }))
-      .sort((a, b) => b.t - a.t)
-      .slice(KEEP - 1);
-    for (const { n } of old) rmSync(join(dir, n), { force: true });
+    writeKeepingNewest(dirOf(base), `${key}.json`, JSON.stringify({ format: FORMAT, key, paths: paths.join('\n'), stamps: stamps.join('\n'), answer }), KEEP);
     return true;
   } catch {
     return false; // not kept: the next dry run decides in full

@@ -18,9 +18,9 @@
 // one that cannot be written is not kept. SHIFTERFLOW_PLAN_MEMO=0 turns it off (benchmarks), and
 // it is off unless the code runs as the bundle (see BUNDLED).
 
-import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ensurePrivateDir, isTempName, writeFileAtomic } from '../cache/atomic-file';
+import { ensurePrivateDir, writeKeepingNewest } from '../cache/atomic-file';
 import { sha256Hex } from '../cache/job-key';
 import type { StatPass } from '../cache/stat-pass';
 import { cacheRoot } from '../cache/store';
@@ -95,16 +95,8 @@ export function readMemo(base: string, key: string): PlanMemo | undefined {
 /** Keeps the memo (atomically), and only the newest KEEP; never fails the dry run. */
 export function writeMemo(base: string, key: string, memo: PlanMemo): void {
   try {
-    const dir = memoDir(base);
     ensurePrivateDir(cacheRoot(base));
-    ensurePrivateDir(dir);
-    writeFileAtomic(join(dir, `${key}.json`), JSON.stringify({ format: FORMAT, key, memo }));
-    const old = readdirSync(dir)
-      .filter((n) => n.endsWith('.json') && !isTempName(n) && n !== `${key}.json`)
-      .map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs }))
-      .sort((a, b) => b.t - a.t)
-      .slice(KEEP - 1);
-    for (const { n } of old) rmSync(join(dir, n), { force: true });
+    writeKeepingNewest(memoDir(base), `${key}.json`, JSON.stringify({ format: FORMAT, key, memo }), KEEP);
   } catch {
     /* not kept this time: the next dry run takes the whole way again */
   }
