@@ -11,6 +11,10 @@ type Images = typeof import('../runner/images');
 type Runner = typeof import('../runner/slurm/command-runner');
 type Yaml = typeof import('yaml');
 type FileHints = typeof import('../runner/workflow/file-hints');
+type LastCheck = typeof import('../runner/imagecheck/last-check');
+type ImageSites = typeof import('../runner/imagecheck/image-sites');
+type ImageUses = typeof import('../runner/imagecheck/plan-uses');
+type Dockerfile = typeof import('../runner/dockerfile');
 
 let spec: Spec | undefined;
 let codes: Codes | undefined;
@@ -20,6 +24,10 @@ let images: Images | undefined;
 let runner: Runner | undefined;
 let yaml: Yaml | undefined;
 let fileHints: FileHints | undefined;
+let lastCheck: LastCheck | undefined;
+let imageSites: ImageSites | undefined;
+let imageUses: ImageUses | undefined;
+let dockerfile: Dockerfile | undefined;
 
 export const core = {
   spec: (): Spec => (spec ??= require('../runner/workflow/validate') as Spec),
@@ -30,4 +38,8 @@ export const core = {
   runner: (): Runner => (runner ??= require('../runner/slurm/command-runner') as Runner),
   yaml: (): Yaml => (yaml ??= require('yaml') as Yaml),
   fileHints: (): FileHints => (fileHints ??= require('../runner/workflow/file-hints') as FileHints),
+  lastCheck: (): LastCheck => (lastCheck ??= require('../runner/imagecheck/last-check') as LastCheck),
+  imageSites: (): ImageSites => (imageSites ??= require('../runner/imagecheck/image-sites') as ImageSites),
+  imageUses: (): ImageUses => (imageUses ??= require('../runner/imagecheck/plan-uses') as ImageUses),
+  dockerfile: (): Dockerfile => (dockerfile ??= require('../runner/dockerfile') as Dockerfile),
 };

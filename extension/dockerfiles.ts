@@ -10,12 +10,10 @@ import { PerDocumentDelay } from './per-document-delay';
 import { isDockerfileName } from '../runner/dockerfile/file-names';
 import type { Diagnostic as CoreDiagnostic } from '../runner/workflow/diagnostic';
 import { settings } from './config';
+import { core } from './core';
 import { toRange, toVscodeDiagnostic } from './documents';
 
-type DockerfileMod = typeof import('../runner/dockerfile');
-let mod: DockerfileMod | undefined;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const rules = (): DockerfileMod => (mod ??= require('../runner/dockerfile') as DockerfileMod);
+const rules = core.dockerfile;
 
 export const DOCKERFILE_SELECTOR: vscode.DocumentSelector = [{ language: 'dockerfile' }, { pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*}' }];
 

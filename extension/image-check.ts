@@ -19,17 +19,9 @@ import { spawnProcess } from './process';
 import { nodeAt } from './yaml-path';
 import { isWorkflowDocument } from './workflow-files';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
-type LastCheckMod = typeof import('../runner/imagecheck/last-check');
-type SitesMod = typeof import('../runner/imagecheck/image-sites');
-type UsesMod = typeof import('../runner/imagecheck/plan-uses');
-let lastMod: LastCheckMod | undefined;
-let sitesMod: SitesMod | undefined;
-let usesMod: UsesMod | undefined;
-const last = (): LastCheckMod => (lastMod ??= require('../runner/imagecheck/last-check') as LastCheckMod);
-const sites = (): SitesMod => (sitesMod ??= require('../runner/imagecheck/image-sites') as SitesMod);
-const uses = (): UsesMod => (usesMod ??= require('../runner/imagecheck/plan-uses') as UsesMod);
-/* eslint-enable @typescript-eslint/no-require-imports */
+const last = core.lastCheck;
+const sites = core.imageSites;
+const uses = core.imageUses;
 
 const STATE_KEY = 'shifterflow.imageChecks';
 const REMEMBERED = 100;
