@@ -3,8 +3,10 @@
 // files' parents, not depth): one watch per directory, never one per file, and at most MAX_DIRS of them.
 // A directory that does not exist yet (an output's, before the first run) is watched through its
 // nearest existing ancestor; the caller builds a new watch after each check, which then sees it.
+// A declared path that is a directory (an output directory, a reference data set) is a tree: what
+// changes inside it changes its digest.
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import type { Plan } from '../runner/plan/types';
 
@@ -29,7 +31,10 @@ export function watchSetOf(plan: Plan, base: string, workflowFile: string, isGlo
       for (const set of [...f.inputs, ...f.outputs]) {
         for (const p of set.paths) {
           if (isGlob(p)) trees.add(fixedPrefix(p));
-          else files.add(p);
+          else {
+            files.add(p);
+            if (isDirectory(p)) trees.add(p);
+          }
         }
       }
     }
@@ -54,6 +59,14 @@ function fixedPrefix(pattern: string): string {
   const parts = pattern.split(sep);
   const i = parts.findIndex((s) => /[*?[]/.test(s));
   return parts.slice(0, i < 0 ? parts.length - 1 : i).join(sep) || sep;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function existingAncestor(dir: string): string {

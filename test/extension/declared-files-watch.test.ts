@@ -38,6 +38,19 @@ describe('what the cache lens watches (declared files, the cache)', () => {
     assert.ok(watchSetOf(p, root, join(root, 'wf.yaml'), isGlobPattern)!.trees.includes(join(root, '.shifterflow', 'cache', 'entries')), 'once there, the cache entries are a tree');
   });
 
+  it('watches a declared directory as a tree: a file written deep inside it concerns the workflow', () => {
+    mkdirSync(join(root, 'results', 'run1'), { recursive: true });
+    const p = plan({ a: { image: 'a:1', command: 'x', inputs: { ref: 'data' }, outputs: { all: 'results' } } });
+    const set = watchSetOf(p, root, join(root, 'wf.yaml'), isGlobPattern)!;
+    assert.deepEqual(set.trees.filter((t) => !t.includes('.shifterflow')).sort(), [join(root, 'data'), join(root, 'results')]);
+    assert.equal(set.concerns(join(root, 'results', 'run1', 'part.h5')), true);
+    assert.equal(set.concerns(join(root, 'data', 'raw', 'x.csv')), true);
+    assert.equal(set.concerns(join(root, 'resultsX', 'f')), false);
+    // The dry run's own files beside the entries are no trigger either.
+    assert.equal(set.concerns(join(root, '.shifterflow', 'cache', 'decisions', 'k.json')), false);
+    assert.equal(set.concerns(join(root, '.shifterflow', 'cache', 'plans', 'k.json')), false);
+  });
+
   it('watches nothing beyond MAX_DIRS directories', () => {
     const jobs: Workflow['jobs'] = {};
     for (let i = 0; i <= MAX_DIRS; i++) {
