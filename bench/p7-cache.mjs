@@ -114,6 +114,7 @@ function smkWouldRun() {
 
 const PHASES = {
   'dry-run': 'the CLI bundle loaded (code cache)',
+  'snapshot-read': 'the decision snapshot read',
   'memo-read': 'the memo of the plan read',
   'lookup-started': 'shifterimg lookup started (a child process)',
   'inputs-checked': 'every input stat-ed (SF056)',

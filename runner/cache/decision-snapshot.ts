@@ -1,8 +1,8 @@
 // The last dry run's answer, kept with the stamp of every path its decision looked at, so that the
-// next dry run of the same plan, options, code and image ids gives it again when none of those
-// paths changed, without loading the remembered digests or reading a single cache entry (bench P7:
-// 10,000 inputs and 200 entries; what is left is one stat per path). Ninja's log does the same for
-// its "no work to do".
+// next dry run of the same plan, options and code gives it again when none of those paths changed
+// (and, the caller checks, the image ids are the same), without reading the memo of the plan, the
+// remembered digests or a single cache entry (bench P7: 10,000 inputs and 200 entries; what is left
+// is one stat per path). Ninja's log does the same for its "no work to do".
 //
 // Why it is exact: a decision (cache-session.ts decideAll) is a function of the plan and its task
 // scripts (the memo's key: file text, path, options, code, node), --fresh, the image ids, and what
@@ -14,12 +14,12 @@
 // path is a directory (a tree's digest reads files the pass never saw). Anything else decides in
 // full, as before. A snapshot that is damaged, of another format or another key is not used.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir, writeKeepingNewest } from './atomic-file';
 import { RACY_WINDOW_NS } from './fingerprint';
 import { sha256Hex } from './job-key';
-import type { Stamp, StatPass } from './stat-pass';
+import { stampOf, type Stamp, type StatPass } from './stat-pass';
 import { cacheRoot } from './store';
 
 // paths and stamps as two newline-joined strings, row for row (10,000 rows parse as two strings, not 10,000 arrays).
@@ -31,40 +31,62 @@ export interface SnapshotKeyInputs {
   /** The memo of the plan's key (cli/plan-memo.ts memoKey): file, text, options, code. */
   plan: string;
   fresh: boolean;
-  imageIds: ReadonlyMap<string, string>;
 }
 
 export function snapshotKey(i: SnapshotKeyInputs): string {
-  return sha256Hex(JSON.stringify([FORMAT, i.plan, i.fresh, [...i.imageIds].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))]));
+  return sha256Hex(JSON.stringify([FORMAT, i.plan, i.fresh]));
 }
 
 const dirOf = (base: string) => join(cacheRoot(base), 'decisions');
 
-/** The answer kept under `key`, when every path it looked at has the stamp it had; `stats` is this dry run's pass. */
-export function snapshotAnswer<T>(base: string, key: string, stats: StatPass): T | undefined {
-  let data: { format?: unknown; key?: unknown; paths?: unknown; stamps?: unknown; answer?: unknown };
+/** A snapshot as read: what was kept with it, and whether every path it names still has its stamp. */
+export interface Snapshot<T> {
+  data: T;
+  holds(): boolean;
+}
+
+/** The snapshot kept under `key`; undefined when there is none or it is damaged, of another format or another key. */
+export function readSnapshot<T>(base: string, key: string): Snapshot<T> | undefined {
+  let kept: { format?: unknown; key?: unknown; paths?: unknown; stamps?: unknown; data?: unknown };
   try {
-    data = JSON.parse(readFileSync(join(dirOf(base), `${key}.json`), 'utf8')) as typeof data;
+    kept = JSON.parse(readFileSync(join(dirOf(base), `${key}.json`), 'utf8')) as typeof kept;
   } catch {
     return undefined; // none yet, unreadable, damaged
   }
-  if (typeof data !== 'object' || data === null || data.format !== FORMAT || data.key !== key || typeof data.paths !== 'string' || typeof data.stamps !== 'string' || data.answer === undefined) return undefined;
-  const paths = data.paths === '' ? [] : data.paths.split('\n');
-  const stamps = paths.length === 0 ? [] : data.stamps.split('\n');
+  if (typeof kept !== 'object' || kept === null || kept.format !== FORMAT || kept.key !== key || typeof kept.paths !== 'string' || typeof kept.stamps !== 'string' || kept.data === undefined) return undefined;
+  const paths = kept.paths === '' ? [] : kept.paths.split('\n');
+  const stamps = paths.length === 0 ? [] : kept.stamps.split('\n');
   if (paths.length !== stamps.length) return undefined;
-  for (let i = 0; i < paths.length; i++) {
-    const now = stats.stat(paths[i]);
-    if ((now?.stamp ?? '') !== stamps[i] || now?.directory) return undefined;
-  }
-  return data.answer as T;
+  return {
+    data: kept.data as T,
+    // One stat per path, compared as it comes (no pass kept: nothing else reads them).
+    holds: () => {
+      for (let i = 0; i < paths.length; i++) {
+        let now: BigIntStats | undefined;
+        try {
+          now = statSync(paths[i], { bigint: true, throwIfNoEntry: false });
+        } catch {
+          now = undefined;
+        }
+        if ((now ? stampOf(now) : '') !== stamps[i] || now?.isDirectory()) return false;
+      }
+      return true;
+    },
+  };
+}
+
+/** What was kept under `key`, when every path the decision looked at has the stamp it had. */
+export function snapshotAnswer<T>(base: string, key: string): T | undefined {
+  const snapshot = readSnapshot<T>(base, key);
+  return snapshot?.holds() ? snapshot.data : undefined;
 }
 
 /**
- * Keeps `answer` with the stamps of every path `stats` saw during the decision and of the entry
+ * Keeps `data` (the answer and what must match besides the stamps) with the stamps of every path `stats` saw during the decision and of the entry
  * files the store looked for (stat-ed now, after it read them: one changed meanwhile is young), unless
  * one is young or a directory; never fails the dry run. Returns whether it was kept.
  */
-export function keepSnapshot(base: string, key: string, stats: StatPass, entryFiles: Iterable<string>, answer: unknown, now: bigint = BigInt(Date.now()) * 1_000_000n): boolean {
+export function keepSnapshot(base: string, key: string, stats: StatPass, entryFiles: Iterable<string>, data: unknown, now: bigint = BigInt(Date.now()) * 1_000_000n): boolean {
   for (const file of entryFiles) stats.stat(file);
   const paths: string[] = [];
   const stamps: string[] = [];
@@ -77,7 +99,7 @@ export function keepSnapshot(base: string, key: string, stats: StatPass, entryFi
   }
   try {
     ensurePrivateDir(cacheRoot(base));
-    writeKeepingNewest(dirOf(base), `${key}.json`, JSON.stringify({ format: FORMAT, key, paths: paths.join('\n'), stamps: stamps.join('\n'), answer }), KEEP);
+    writeKeepingNewest(dirOf(base), `${key}.json`, JSON.stringify({ format: FORMAT, key, paths: paths.join('\n'), stamps: stamps.join('\n'), data }), KEEP);
     return true;
   } catch {
     return false; // not kept: the next dry run decides in full

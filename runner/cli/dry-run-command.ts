@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { StatPass } from '../cache/stat-pass';
 import { isProfileName } from '../profiles/profile';
-import { imageIdsOf, printDryRun } from './dry-run';
+import { idsOf, imageIdsOf, printDryRun, writeDryRun } from './dry-run';
+import { dryRunFromSnapshot } from './dry-run-snapshot';
 import { inputsThere, memoEnabled, memoKey, readMemo } from './plan-memo';
 import { RUN_OPTIONS } from './run-options';
 
@@ -42,16 +43,21 @@ export async function fromMemo(argv: string[]): Promise<number | undefined> {
   const jobs = values.job;
   const base = process.cwd();
   const planKey = memoKey({ file, text, profile, jobs: jobs && jobs.length > 0 ? jobs : undefined });
+  const fresh = values.fresh === true;
+  const json = values.json === true;
+  // First the last answer, if nothing it read changed; its lookups serve the memo's path otherwise.
+  const fast = await dryRunFromSnapshot(base, planKey, { fresh, json }, (lookup, images) => idsOf(lookup, images, base), (kind, tasks) => writeDryRun(kind, tasks, json));
+  if (fast.status !== undefined) return fast.status;
   const memo = readMemo(base, planKey);
   if (!memo) return undefined;
   performance.mark('shifterflow:memo-read');
   // The lookups run while the inputs are looked at (a memo with an input missing wastes them: rare).
-  const imageIds = imageIdsOf(memo.plan, base);
+  const imageIds = fast.imageIds ?? imageIdsOf(memo.plan, base);
   performance.mark('shifterflow:lookup-started');
   const stats = new StatPass();
   if (!inputsThere(memo.plan, stats)) return undefined;
   performance.mark('shifterflow:inputs-checked');
   for (const line of memo.diagnostics) process.stderr.write(line + '\n');
   const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
-  return printDryRun(memo.plan, { base, fresh: values.fresh === true, json: values.json === true, warn }, { stats, scriptDigests: new Map(Object.entries(memo.scriptDigests)), imageIds, planKey });
+  return printDryRun(memo.plan, { base, fresh, json, warn }, { stats, scriptDigests: new Map(Object.entries(memo.scriptDigests)), imageIds, planKey, diagnostics: memo.diagnostics });
 }

@@ -5,7 +5,8 @@
 
 import type { Plan } from '../plan/types';
 import type { Profile } from '../profiles/profile';
-import { keepSnapshot, snapshotAnswer, snapshotKey } from '../cache/decision-snapshot';
+import { keepSnapshot, snapshotKey } from '../cache/decision-snapshot';
+import type { KeptDryRun } from './dry-run-snapshot';
 import { openCache } from '../cache/open-cache';
 import type { StatPass } from '../cache/stat-pass';
 import { describeDecision, type Decision } from '../cache/decide';
@@ -52,10 +53,13 @@ export interface DryRunShortcuts {
   imageIds?: Promise<Map<string, string>>;
   /**
    * The memo of the plan's key, when the plan is one the memo keeps (no glob input): the answer is
-   * then kept with the stamps of what the decision read (cache/decision-snapshot.ts) and given again
-   * while none of it changed. Needs `stats`, the pass the inputs were checked with.
+   * then kept with the stamps of what the decision read (cache/decision-snapshot.ts), for
+   * dry-run-snapshot.ts to give again while none of it changed. Needs `stats`, the pass the inputs
+   * were checked with and the decision looked through.
    */
   planKey?: string;
+  /** The validation's warnings as printed, kept with the snapshot (printed again when it answers). */
+  diagnostics?: string[];
   /** The clock the racy window is judged by (tests). */
   now?: () => bigint;
 }
@@ -68,8 +72,13 @@ const looksUp = (profile: Profile) => profile.executor === 'slurm' && profile.en
  * process and a gateway request each) go on while the inputs are looked at.
  */
 export function imageIdsOf(plan: Plan, base: string): Promise<Map<string, string>> {
-  if (!looksUp(plan.profile)) return Promise.resolve(lastRunImageIds(base));
-  return Promise.all(plan.images.map(async (i) => [i.ref, (await lookupImage(i.ref).catch(() => undefined)) ?? ''] as const)).then((found) => new Map(found.filter(([, id]) => id !== '')));
+  return idsOf(looksUp(plan.profile), plan.images.map((i) => i.ref), base);
+}
+
+/** The ids of these images: looked up (Shifter on Slurm), else as the last run of `base` made them READY. */
+export function idsOf(lookup: boolean, images: readonly string[], base: string): Promise<Map<string, string>> {
+  if (!lookup) return Promise.resolve(lastRunImageIds(base));
+  return Promise.all(images.map(async (ref) => [ref, (await lookupImage(ref).catch(() => undefined)) ?? ''] as const)).then((found) => new Map(found.filter(([, id]) => id !== '')));
 }
 
 export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: boolean, warn: (text: string) => void, done: DryRunShortcuts = {}): Promise<DryRunResult> {
@@ -79,12 +88,6 @@ export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: 
   const t0 = process.hrtime.bigint();
   const kind = lookup ? 'lookup' : 'last-run';
   const stats = done.stats;
-  const snapshot = done.planKey !== undefined && stats ? snapshotKey({ plan: done.planKey, fresh, imageIds }) : undefined;
-  const again = snapshot !== undefined ? snapshotAnswer<DryRunTask[]>(base, snapshot, stats!) : undefined;
-  if (again) {
-    performance.mark('shifterflow:decided');
-    return { imageIds: kind, tasks: again, decideMs: Number(process.hrtime.bigint() - t0) / 1e6 };
-  }
   let warned = false;
   const session = openCache({ base, plan, engine: scriptEngine(profile), fresh, warn: (text) => ((warned = true), warn(text)), imageIds, taskScripts: done.taskScripts, scriptDigests: done.scriptDigests });
   const decisions = session.decideAll(undefined, stats);
@@ -95,15 +98,23 @@ export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: 
   for (const job of plan.jobs) {
     for (const d of decisions.get(job.key) ?? []) tasks.push(taskOf(job.key, d.index, d.decision));
   }
-  if (snapshot !== undefined && !warned) keepSnapshot(base, snapshot, stats!, session.entryFiles(), tasks, done.now?.());
+  if (done.planKey !== undefined && stats && !warned) {
+    const kept: KeptDryRun = { imageIds: kind, images: plan.images.map((i) => i.ref), ids: [...imageIds], diagnostics: done.diagnostics ?? [], tasks };
+    keepSnapshot(base, snapshotKey({ plan: done.planKey, fresh }), stats, session.entryFiles(), kept, done.now?.());
+  }
   return { imageIds: kind, tasks, decideMs };
 }
 
 /** The dry run printed as `run --dry-run` prints it (--json: as data); the exit status. */
 export async function printDryRun(plan: Plan, o: { base: string; fresh: boolean; json: boolean; warn: (text: string) => void }, done: DryRunShortcuts = {}): Promise<number> {
   const r = await dryRun(plan, plan.profile, o.base, o.fresh, o.warn, done);
-  process.stdout.write(o.json ? JSON.stringify({ imageIds: r.imageIds, tasks: r.tasks }) + '\n' : formatDryRun(r));
+  writeDryRun(r.imageIds, r.tasks, o.json);
   return 0;
+}
+
+/** The answer on stdout: a line per task and a summary, or (--json) the same as data. */
+export function writeDryRun(imageIds: DryRunResult['imageIds'], tasks: DryRunTask[], json: boolean): void {
+  process.stdout.write(json ? JSON.stringify({ imageIds, tasks }) + '\n' : formatDryRun({ imageIds, tasks, decideMs: 0 }));
 }
 
 function taskOf(job: string, index: number | undefined, d: Decision): DryRunTask {

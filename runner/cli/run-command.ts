@@ -149,7 +149,7 @@ export async function runCommand(rawArgv: string[]): Promise<number> {
       const scriptDigests = Object.fromEntries([...taskScripts].map(([task, script]) => [task, sha256Hex(script)]));
       writeMemo(base, memoKeyed, { diagnostics: result.diagnostics.map(formatDiagnostic), plan, scriptDigests });
     }
-    return printDryRun(plan, { stats, taskScripts, imageIds, planKey: plan === withoutGlobs ? memoKeyed : undefined });
+    return printDryRun(plan, { stats, taskScripts, imageIds, planKey: plan === withoutGlobs ? memoKeyed : undefined, diagnostics: result.diagnostics.map(formatDiagnostic) });
   }
   let resumeId = values.resume as string | undefined;
   if (resumeId === '') resumeId = listRuns(base).at(-1);

@@ -106,9 +106,10 @@ describe('R9: the cache under a seeded randomized trial', function () {
     const fullAnswer = () => answerOf(session().decideAll());
     /** A dry run with the snapshot: its answer when it holds; else a full decision, kept (without a warning) for the next one. */
     const dryAnswer = (): { answer: string; fromSnapshot: boolean; warned?: boolean } => {
-      const key = snapshotKey({ plan: JSON.stringify([script, volume]), fresh: false, imageIds: ids });
+      // The image ids in the key here: the dry run checks them beside the stamps (dry-run-snapshot.ts).
+      const key = snapshotKey({ plan: JSON.stringify([script, volume, [...ids]]), fresh: false });
       const stats = new StatPass();
-      const kept = snapshotAnswer<string>(dir, key, stats);
+      const kept = snapshotAnswer<string>(dir, key);
       if (kept !== undefined) return { answer: kept, fromSnapshot: true };
       const warned = warnings.length;
       const s = session();
