@@ -14,16 +14,23 @@
 // path is a directory (a tree's digest reads files the pass never saw). Anything else decides in
 // full, as before. A snapshot that is damaged, of another format or another key is not used.
 
-import { readFileSync, statSync, type BigIntStats } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync, type Stats } from 'node:fs';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import { ensurePrivateDir, writeKeepingNewest } from './atomic-file';
 import { RACY_WINDOW_NS } from './fingerprint';
 import { sha256Hex } from './job-key';
-import { stampOf, type Stamp, type StatPass } from './stat-pass';
+import type { Stamp, StatPass } from './stat-pass';
 import { cacheRoot } from './store';
 
-// paths and stamps as two newline-joined strings, row for row (10,000 rows parse as two strings, not 10,000 arrays).
-const FORMAT = 'shifterflow-decision/1';
+// Paths as one newline-joined string; their stamps as five doubles each (size, mtimeMs, ctimeMs,
+// inode, device: what a plain fs.stat gives, so the check compares numbers and builds no string),
+// a Float64Array in base64. Doubles carry the times to a fraction of a microsecond: enough, because a
+// stamp is kept only when its ctime is 2 s old, so any later change moves the ctime by more than
+// that. An inode or device beyond 2^53 rounds the same way each time (a mismatch only decides again).
+const FORMAT = 'shifterflow-decision/2';
+const FIELDS = 5;
+/** The size of a path that was not there. */
+const ABSENT = -1;
 /** Snapshots kept per directory (one per workflow, options and image ids in use). */
 const KEEP = 4;
 
@@ -55,20 +62,27 @@ export function readSnapshot<T>(base: string, key: string): Snapshot<T> | undefi
   }
   if (typeof kept !== 'object' || kept === null || kept.format !== FORMAT || kept.key !== key || typeof kept.paths !== 'string' || typeof kept.stamps !== 'string' || kept.data === undefined) return undefined;
   const paths = kept.paths === '' ? [] : kept.paths.split('\n');
-  const stamps = paths.length === 0 ? [] : kept.stamps.split('\n');
-  if (paths.length !== stamps.length) return undefined;
+  const bytes = Buffer.from(kept.stamps, 'base64');
+  if (bytes.length !== paths.length * FIELDS * 8) return undefined;
+  const stamps = new Float64Array(paths.length * FIELDS);
+  new Uint8Array(stamps.buffer).set(bytes);
+  // Relative paths are the base's: as they are when the base is the working directory, else joined.
+  const inCwd = resolve(base) === process.cwd();
   return {
     data: kept.data as T,
-    // One stat per path, compared as it comes (no pass kept: nothing else reads them).
+    // One plain stat per path, compared field by field as it comes (no pass kept: nothing else reads them).
     holds: () => {
-      for (let i = 0; i < paths.length; i++) {
-        let now: BigIntStats | undefined;
+      for (let i = 0, o = 0; i < paths.length; i++, o += FIELDS) {
+        const p = paths[i];
+        let s: Stats | undefined;
         try {
-          now = statSync(paths[i], { bigint: true, throwIfNoEntry: false });
+          s = statSync(inCwd || isAbsolute(p) ? p : join(base, p), { throwIfNoEntry: false });
         } catch {
-          now = undefined;
+          s = undefined;
         }
-        if ((now ? stampOf(now) : '') !== stamps[i] || now?.isDirectory()) return false;
+        if (!s) {
+          if (stamps[o] !== ABSENT) return false;
+        } else if (s.size !== stamps[o] || s.mtimeMs !== stamps[o + 1] || s.ctimeMs !== stamps[o + 2] || s.ino !== stamps[o + 3] || s.dev !== stamps[o + 4] || s.isDirectory()) return false;
       }
       return true;
     },
@@ -89,21 +103,36 @@ export function snapshotAnswer<T>(base: string, key: string): T | undefined {
 export function keepSnapshot(base: string, key: string, stats: StatPass, entryFiles: Iterable<string>, data: unknown, now: bigint = BigInt(Date.now()) * 1_000_000n): boolean {
   for (const file of entryFiles) stats.stat(file);
   const paths: string[] = [];
-  const stamps: string[] = [];
+  const stamps: number[] = [];
+  const prefix = base.endsWith(sep) ? base : base + sep;
   for (const [path, seen] of stats.entries()) {
     if (seen && (seen.directory || young(seen.stamp, now))) return false;
     // A path with a newline would break the list: such a plan is decided in full every time.
     if (path.includes('\n')) return false;
-    paths.push(path);
-    stamps.push(seen?.stamp ?? ''); // '' : nothing there
+    // Below the base as relative paths: shorter to keep, read and resolve (the dry run's cwd is the base).
+    paths.push(path.startsWith(prefix) ? path.slice(prefix.length) : path);
+    if (seen) stamps.push(...plainStamp(seen.stamp));
+    else stamps.push(ABSENT, 0, 0, 0, 0);
   }
   try {
     ensurePrivateDir(cacheRoot(base));
-    writeKeepingNewest(dirOf(base), `${key}.json`, JSON.stringify({ format: FORMAT, key, paths: paths.join('\n'), stamps: stamps.join('\n'), data }), KEEP);
+    writeKeepingNewest(dirOf(base), `${key}.json`, JSON.stringify({ format: FORMAT, key, paths: paths.join('\n'), stamps: Buffer.from(new Float64Array(stamps).buffer).toString('base64'), data }), KEEP);
     return true;
   } catch {
     return false; // not kept: the next dry run decides in full
   }
+}
+
+/** The five numbers a plain fs.stat gives for what `stamp` (the pass's, in ns) says: its times as Node computes mtimeMs from (sec, nsec). */
+function plainStamp(stamp: Stamp): number[] {
+  const [size, mtime, ctime, ino, dev] = stamp.split(':').map((v) => BigInt(v));
+  return [Number(size), ms(mtime), ms(ctime), Number(ino), Number(dev)];
+}
+
+function ms(ns: bigint): number {
+  const sec = ns / 1_000_000_000n;
+  const nsec = ns % 1_000_000_000n;
+  return Number(sec) * 1e3 + Number(nsec) / 1e6;
 }
 
 /**
