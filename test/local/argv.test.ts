@@ -26,7 +26,7 @@ describe('local engines: podman argv', () => {
     const a = podmanRunArgs(specWith(), settings, false);
     assert.deepEqual(a.slice(0, 10), ['--runtime', 'runc', '--cgroup-manager', 'cgroupfs', '--events-backend', 'file', '--root', '/s/root', '--runroot', '/s/run']);
     assert.equal(a[10], 'run');
-    for (const f of ['--rm', '--read-only', '--read-only-tmpfs=false', '--network=host', '--ipc=host', '--pid=host']) assert.ok(a.includes(f), f);
+    for (const f of ['--rm', '--read-only', '--read-only-tmpfs=false', '--log-driver=passthrough', '--network=host', '--ipc=host', '--pid=host']) assert.ok(a.includes(f), f);
     assert.deepEqual(valuesOf(a, '--ulimit'), ['nofile=1024:1024', 'nproc=4096:4096']);
     assert.deepEqual(valuesOf(a, '--user'), ['1000:1000']);
     assert.deepEqual(valuesOf(a, '--entrypoint'), ['']);
@@ -67,7 +67,7 @@ describe('local engines: docker argv', () => {
   it('is podman without podman\'s own options', () => {
     const a = dockerRunArgs(specWith());
     assert.equal(a[0], 'run');
-    for (const f of ['--runtime', '--cgroup-manager', '--events-backend', '--root', '--read-only-tmpfs=false', '--userns=keep-id']) assert.ok(!a.includes(f), f);
+    for (const f of ['--runtime', '--cgroup-manager', '--events-backend', '--root', '--read-only-tmpfs=false', '--log-driver=passthrough', '--userns=keep-id']) assert.ok(!a.includes(f), f);
     for (const f of ['--rm', '--read-only', '--network=host']) assert.ok(a.includes(f), f);
     assert.deepEqual(valuesOf(a, '--user'), ['1000:1000']);
     assert.deepEqual(valuesOf(a, '--entrypoint'), ['']);

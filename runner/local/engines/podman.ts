@@ -21,7 +21,10 @@ export function podmanGlobals(settings: LocalSettings): string[] {
 export function podmanFlavor(settings: LocalSettings, rootless = process.getuid?.() !== 0): OciCliFlavor {
   // --read-only-tmpfs=false: no writable /run or /tmp of podman's own; /tmp is the host's, as in Shifter.
   // notmpcopyup: podman would copy the image's /var into the tmpfs; Shifter's /var is built empty.
-  return { program: 'podman', globals: podmanGlobals(settings), extraRun: ['--read-only-tmpfs=false', ...(rootless ? ['--userns=keep-id'] : [])], varTmpfs: '/var:rw,mode=755,notmpcopyup' };
+  // --log-driver=passthrough: the container writes to the job's own stdout/stderr, as a task under
+  // Shifter does, instead of through conmon and podman's attach, which lost the output of a short
+  // task now and then when several ran at once (CI 2026-12-07: 3 lines of 4). Podman >= 4.0; no TTY.
+  return { program: 'podman', globals: podmanGlobals(settings), extraRun: ['--read-only-tmpfs=false', '--log-driver=passthrough', ...(rootless ? ['--userns=keep-id'] : [])], varTmpfs: '/var:rw,mode=755,notmpcopyup' };
 }
 
 export function podmanRunArgs(spec: ContainerSpec, settings: LocalSettings, rootless?: boolean): string[] {
