@@ -12,7 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureImages } from './fixture-images';
-import { deleteImage, pushImage, pushIndex, TEST_REGISTRY, type PushedImage } from './push-image';
+import { deleteImage, pushImage, pushIndex, type PushedImage } from './push-image';
+import { forwardToRegistry, requireTestRegistry } from './registry-support';
 
 const CLI = join(__dirname, '..', '..', 'runner', 'cli', 'main.js');
 
@@ -26,17 +27,10 @@ describe('images check: a cached re-check is one request, also behind a manifest
   let cache = '';
 
   before(async () => {
-    const res = await fetch(`http://${TEST_REGISTRY}/v2/`).catch((e) => assert.fail(`PREREQUISITE: no registry at ${TEST_REGISTRY}: ${e}`));
-    assert.equal(res.status, 200);
-    const [host, port] = TEST_REGISTRY.split(':');
+    await requireTestRegistry();
     server = http.createServer((req, res) => {
       seen.push(`${req.method} ${req.url}`);
-      const up = http.request({ host, port: Number(port), method: req.method, path: req.url, headers: { accept: req.headers.accept ?? '*/*' } }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
-      up.on('error', () => res.writeHead(502).end());
-      up.end();
+      forwardToRegistry(req, res);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     front = `127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -67,17 +61,21 @@ describe('images check: a cached re-check is one request, also behind a manifest
     return { result, requests: [...seen] };
   };
   const manifests = (tag: string) => `/v2/${repo}/manifests/${tag}`;
+  /** A second check of `tag`: one HEAD of it, from the cache, the amd64 image's digest, the first check's findings. */
+  const checkedAgainWithOneHead = async (tag: string, first: { findings: unknown }) => {
+    const second = await check(tag);
+    assert.deepEqual(second.requests, [`HEAD ${manifests(tag)}`]);
+    assert.equal(second.result.cached, true);
+    assert.equal(second.result.digest, pushed[0].digest);
+    assert.deepEqual(second.result.findings, first.findings);
+  };
 
   it('a plain tag: the first check reads the manifest and the blobs; the second is one HEAD of the tag', async () => {
     const first = await check('amd64');
     assert.equal(first.result.cached, false);
     assert.deepEqual(first.requests.slice(0, 2), [`HEAD ${manifests('amd64')}`, `GET ${manifests('amd64')}`]);
     assert.ok(first.requests.filter((q) => q.startsWith(`GET /v2/${repo}/blobs/`)).length >= 2, first.requests.join('\n'));
-    const second = await check('amd64');
-    assert.deepEqual(second.requests, [`HEAD ${manifests('amd64')}`]);
-    assert.equal(second.result.cached, true);
-    assert.equal(second.result.digest, pushed[0].digest);
-    assert.deepEqual(second.result.findings, first.result.findings);
+    await checkedAgainWithOneHead('amd64', first.result);
   });
 
   it('a manifest list: its first check reads the list and the amd64 manifest (facts already cached: no blob); then one HEAD', async () => {
@@ -86,11 +84,7 @@ describe('images check: a cached re-check is one request, also behind a manifest
     assert.equal(first.result.digest, pushed[0].digest);
     // The list's entry names the manifest it chose: index-<hex>.json beside the facts.
     assert.ok(readdirSync(cache).includes(`index-${pushed[2].digest.slice(7)}.json`), readdirSync(cache).join(' '));
-    const second = await check('multi');
-    assert.deepEqual(second.requests, [`HEAD ${manifests('multi')}`]);
-    assert.equal(second.result.cached, true);
-    assert.equal(second.result.digest, pushed[0].digest);
-    assert.deepEqual(second.result.findings, first.result.findings);
+    await checkedAgainWithOneHead('multi', first.result);
   });
 
   it('a tag moved to another image is read again (the HEAD gives the new digest); without a cache there is no HEAD', async () => {

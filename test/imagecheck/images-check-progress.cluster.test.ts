@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseLayer } from './fixture-images';
-import { deleteImage, pushImage, TEST_REGISTRY, type PushedImage } from './push-image';
+import { deleteImage, pushImage, type PushedImage } from './push-image';
+import { requireTestRegistry } from './registry-support';
 
 const CLI = join(__dirname, '..', '..', 'runner', 'cli', 'main.js');
 
@@ -18,8 +19,7 @@ describe('images check progress lines without a terminal @cluster', function () 
   let cache: string;
 
   before(async () => {
-    const res = await fetch(`http://${TEST_REGISTRY}/v2/`).catch((e) => assert.fail(`PREREQUISITE: no registry at ${TEST_REGISTRY}: ${e}`));
-    assert.equal(res.status, 200);
+    await requireTestRegistry();
     cache = mkdtempSync(join(tmpdir(), 'sf-icp-cache-'));
     pushed = await pushImage({ name: `sficp${process.pid}-two:1`, layers: [baseLayer(), [{ path: '/usr/local/bin/tool', content: '#!/bin/sh\n', mode: 0o755 }]], config: { Env: ['PATH=/usr/local/bin:/usr/bin:/bin'] } });
   });

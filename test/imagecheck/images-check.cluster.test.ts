@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureImages, baseLayer } from './fixture-images';
 import { deleteImage, pushImage, TEST_REGISTRY, type PushedImage } from './push-image';
+import { requireTestRegistry } from './registry-support';
 
 const CLI = join(__dirname, '..', '..', 'runner', 'cli', 'main.js');
 
@@ -25,8 +26,7 @@ describe('images check against the real registry @cluster', function () {
   let cache: string;
 
   before(async () => {
-    const res = await fetch(`http://${TEST_REGISTRY}/v2/`).catch((e) => assert.fail(`PREREQUISITE: no registry at ${TEST_REGISTRY}: ${e}`));
-    assert.equal(res.status, 200);
+    await requireTestRegistry();
     cache = mkdtempSync(join(tmpdir(), 'sf-ic-cache-'));
     for (const f of Object.values(images)) pushed.push(await pushImage(f.spec));
   });

@@ -5,14 +5,13 @@
 // before anything is pulled or submitted; a plain command in the same image is not flagged.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cluster, clusterWorkflow, clusterWorkspace, journalOf, runAsUser, runDirs, sacctJobs, unique } from '../e2e/cluster';
-import { deleteImage, pushImage, TEST_REGISTRY, type FileSpec, type PushedImage } from './push-image';
+import { deleteImage, pushImage, type FileSpec, type PushedImage } from './push-image';
+import { requireTestRegistry, validateImages } from './registry-support';
 
-const CLI = join(__dirname, '..', '..', 'runner', 'cli', 'main.js');
 
 const dir = (path: string): FileSpec => ({ path, type: 'directory', mode: 0o755 });
 const program: FileSpec = { path: '/usr/local/bin/tool', content: '\x7fELF static', mode: 0o755 };
@@ -42,12 +41,10 @@ jobs:
     image: docker:${dangling}
 `;
 
-  const validate = (args: string[]) =>
-    spawnSync(process.execPath, [CLI, 'validate', '--images', ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(work, 'cache'), SHIFTERFLOW_REGISTRY: TEST_REGISTRY, SHIFTERFLOW_IMAGE_CHECK_CACHE: '' }, timeout: 300_000 });
+  const validate = (args: string[]) => validateImages(work, args);
 
   before(async () => {
-    const res = await fetch(`http://${TEST_REGISTRY}/v2/`).catch((e) => assert.fail(`PREREQUISITE: no registry at ${TEST_REGISTRY}: ${e}`));
-    assert.equal(res.status, 200);
+    await requireTestRegistry();
     work = mkdtempSync(join(tmpdir(), 'sf-sh-'));
     pushed.push(await pushImage({ name: noShell, layers: [[dir('/usr'), dir('/usr/local'), dir('/usr/local/bin'), program]], config }));
     pushed.push(

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { cluster, clusterWorkflow, clusterWorkspace, journalOf, runAsUser, runDirs, sacctJobs, slurm, unique, type Cluster } from '../e2e/cluster';
 import { fixtureImages } from './fixture-images';
 import { deleteImage, pushImage, TEST_REGISTRY, type PushedImage } from './push-image';
+import { requireTestRegistry, validateImages } from './registry-support';
 
 const CLI = join(__dirname, '..', '..', 'runner', 'cli', 'main.js');
 
@@ -36,12 +37,10 @@ describe('workflow image check against the real registry @cluster', function () 
   const pushed: PushedImage[] = [];
   let work: string;
 
-  const validate = (args: string[]) =>
-    spawnSync(process.execPath, [CLI, 'validate', '--images', ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(work, 'cache'), SHIFTERFLOW_REGISTRY: TEST_REGISTRY, SHIFTERFLOW_IMAGE_CHECK_CACHE: '' }, timeout: 300_000 });
+  const validate = (args: string[]) => validateImages(work, args);
 
   before(async () => {
-    const res = await fetch(`http://${TEST_REGISTRY}/v2/`).catch((e) => assert.fail(`PREREQUISITE: no registry at ${TEST_REGISTRY}: ${e}`));
-    assert.equal(res.status, 200);
+    await requireTestRegistry();
     work = mkdtempSync(join(tmpdir(), 'sf-wi-'));
     for (const f of [images.SI001, images.clean]) pushed.push(await pushImage(f.spec));
   });
@@ -75,7 +74,7 @@ describe('workflow image check against the real registry @cluster', function () 
     assert.equal(again.stderr, '');
     assert.deepEqual(JSON.parse(again.stdout), JSON.parse(first.stdout));
     // A fresh cache cannot check without the layers: the first answer really came from the cache.
-    const fresh = spawnSync(process.execPath, [CLI, 'validate', '--images', 'wf.yaml'], { cwd: work, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(work, 'cache2'), SHIFTERFLOW_REGISTRY: TEST_REGISTRY, SHIFTERFLOW_IMAGE_CHECK_CACHE: '' } });
+    const fresh = validateImages(work, ['wf.yaml'], 'cache2');
     assert.equal(fresh.status, 1);
     assert.match(fresh.stderr, /^shifterflow: wf\.yaml:6:3: /);
     // Pushed again for the run tests.

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RegistryError, openImage } from '../../runner/registry';
+import { forwardToRegistry } from '../imagecheck/registry-support';
 
 const REGISTRY = process.env.SHIFTERFLOW_TEST_CLUSTER_REGISTRY ?? '127.0.0.1:5000';
 const USER = 'sfuser:s3cret';
@@ -35,12 +36,7 @@ describe('registry client: bearer token auth before the real registry @engines',
         res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${address}/token",service="sftest-registry",scope="repository:${repo}:pull"` });
         return void res.end();
       }
-      const up = http.request({ host: REGISTRY.split(':')[0], port: Number(REGISTRY.split(':')[1]), path: req.url, headers: { accept: req.headers.accept ?? '*/*' } }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
-      up.on('error', () => res.writeHead(502).end());
-      up.end();
+      forwardToRegistry(req, res, REGISTRY);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     address = `127.0.0.1:${(server.address() as AddressInfo).port}`;

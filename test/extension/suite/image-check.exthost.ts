@@ -12,6 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { deleteImage, pushImage, TEST_REGISTRY, type FileSpec, type PushedImage } from '../../imagecheck/push-image';
+import { requireTestRegistry } from '../../imagecheck/registry-support';
 import { EXTENSION_ID, activate, open, shifterflowDiagnostics, stats, until, workspaceDir, wsFile } from './helpers';
 
 const dir = (path: string, mode = 0o755): FileSpec => ({ path, type: 'directory', mode });
@@ -50,8 +51,7 @@ describe('@exthost Check Image for Shifter (real registry)', function () {
 
   before(async () => {
     await activate();
-    const res = await fetch(`http://${TEST_REGISTRY}/v2/`).catch((e: unknown) => assert.fail(`PREREQUISITE: no registry at ${TEST_REGISTRY} (the test cluster's): ${String(e)}`));
-    assert.equal(res.status, 200);
+    await requireTestRegistry();
     assert.ok(process.env.SHIFTERFLOW_IMAGE_CHECK_CACHE, 'run-host-tests.mjs gives the host a cache of its own');
     pushed = await pushImage(checkedImage(image));
     writeFileSync(
