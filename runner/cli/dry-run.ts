@@ -27,8 +27,6 @@ export interface DryRunTask {
 export interface DryRunResult {
   imageIds: 'lookup' | 'last-run';
   tasks: DryRunTask[];
-  /** Milliseconds spent deciding (after the image ids were known). */
-  decideMs: number;
 }
 
 /** Image ids READY in this directory's most recent run that had any. */
@@ -82,17 +80,14 @@ export function idsOf(lookup: boolean, images: readonly string[], base: string):
 }
 
 export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: boolean, warn: (text: string) => void, done: DryRunShortcuts = {}): Promise<DryRunResult> {
-  const lookup = looksUp(profile);
   const imageIds = await (done.imageIds ?? imageIdsOf(plan, base));
   performance.mark('shifterflow:image-ids');
-  const t0 = process.hrtime.bigint();
-  const kind = lookup ? 'lookup' : 'last-run';
+  const kind = looksUp(profile) ? 'lookup' : 'last-run';
   const stats = done.stats;
   let warned = false;
   const session = openCache({ base, plan, engine: scriptEngine(profile), fresh, warn: (text) => ((warned = true), warn(text)), imageIds, taskScripts: done.taskScripts, scriptDigests: done.scriptDigests });
   const decisions = session.decideAll(undefined, stats);
   session.close();
-  const decideMs = Number(process.hrtime.bigint() - t0) / 1e6;
   performance.mark('shifterflow:decided');
   const tasks: DryRunTask[] = [];
   for (const job of plan.jobs) {
@@ -102,7 +97,7 @@ export async function dryRun(plan: Plan, profile: Profile, base: string, fresh: 
     const kept: KeptDryRun = { imageIds: kind, images: plan.images.map((i) => i.ref), ids: [...imageIds], diagnostics: done.diagnostics ?? [], tasks };
     keepSnapshot(base, snapshotKey({ plan: done.planKey, fresh }), stats, session.entryFiles(), kept, done.now?.());
   }
-  return { imageIds: kind, tasks, decideMs };
+  return { imageIds: kind, tasks };
 }
 
 /** The dry run printed as `run --dry-run` prints it (--json: as data); the exit status. */
@@ -114,7 +109,7 @@ export async function printDryRun(plan: Plan, o: { base: string; fresh: boolean;
 
 /** The answer on stdout: a line per task and a summary, or (--json) the same as data. */
 export function writeDryRun(imageIds: DryRunResult['imageIds'], tasks: DryRunTask[], json: boolean): void {
-  process.stdout.write(json ? JSON.stringify({ imageIds, tasks }) + '\n' : formatDryRun({ imageIds, tasks, decideMs: 0 }));
+  process.stdout.write(json ? JSON.stringify({ imageIds, tasks }) + '\n' : formatDryRun({ imageIds, tasks }));
 }
 
 function taskOf(job: string, index: number | undefined, d: Decision): DryRunTask {
